@@ -1,0 +1,117 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Targets follow ../shared/design/ARCHITECTURE.md §2: the simulators never import the clients they test,
+// the Reconciler imports no I/O, and only PullKeeperCommands reads the environment.
+let package = Package(
+    name: "pullkeeper",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pullkeeper", targets: ["pullkeeper"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // MARK: YAML through the system libyaml
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "YAML", dependencies: ["CLibYAML"]),
+
+        // MARK: Operator configuration
+        .target(name: "PullKeeperConfig", dependencies: ["YAML"]),
+
+        // MARK: Kubernetes
+        .target(name: "KubernetesModel"),
+        .target(
+            name: "KubernetesClient",
+            dependencies: [
+                "KubernetesModel", "YAML",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "KubernetesSimulator",
+            dependencies: [
+                "KubernetesModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Azure
+        .target(
+            name: "AzureAuth",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "AzureSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Commands and the executable
+        .target(
+            name: "PullKeeperCommands",
+            dependencies: [
+                "YAML", "PullKeeperConfig",
+                "KubernetesModel", "KubernetesClient", "KubernetesSimulator",
+                "AzureAuth", "AzureSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "pullkeeper", dependencies: ["PullKeeperCommands"]),
+
+        // MARK: Tests
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "YAML"]),
+        .testTarget(name: "PullKeeperCommandsTests", dependencies: ["PullKeeperCommands"]),
+        .testTarget(name: "KubernetesModelTests", dependencies: ["KubernetesModel"]),
+        .testTarget(
+            name: "KubernetesClientTests",
+            dependencies: ["KubernetesClient", "KubernetesSimulator", "KubernetesModel"]
+        ),
+        .testTarget(name: "KubernetesSimulatorTests", dependencies: ["KubernetesSimulator", "KubernetesModel"]),
+        .testTarget(name: "AzureAuthTests", dependencies: ["AzureAuth", "AzureSimulator"]),
+        .testTarget(name: "AzureSimulatorTests", dependencies: ["AzureSimulator"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `pullkeeper` command tree.
+public struct PullKeeper: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "pullkeeper",
+        abstract: "Keeps Azure Container Registry pull credentials fresh in Kubernetes namespaces.",
+        subcommands: []
+    )
+
+    public init() {}
+}

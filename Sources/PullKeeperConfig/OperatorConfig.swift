@@ -1,0 +1,284 @@
+/// The operator configuration of PRODUCT.md §3, after validation.
+public struct OperatorConfig: Sendable, Hashable {
+    public var cloud: Cloud
+    /// Overrides the cloud's Entra ID authority host (required for `custom`; also `AZURE_AUTHORITY_HOST`).
+    public var authorityHost: String?
+    /// Extra login-server suffixes accepted besides the cloud's own.
+    public var registrySuffixes: [String]
+    /// Explicit registries, allowed whatever their suffix.
+    public var registries: [RegistryEntry]
+    /// Extra PEM bundle trusted for every Azure and registry endpoint (besides the system trust).
+    public var caFile: String?
+    public var tokenAudience: TokenAudience
+    public var defaultIdentity: String?
+    public var secretName: String
+    public var serviceAccounts: [String]
+    public var excludeNamespaces: [String]
+    public var namespaceSelector: NamespaceSelector?
+    public var refresh: RefreshPolicy
+    /// Try each new credential against its registry before writing it.
+    public var selfCheck: Bool
+    public var identities: [IdentityConfig]
+
+    public init(
+        cloud: Cloud = .public,
+        authorityHost: String? = nil,
+        registrySuffixes: [String] = [],
+        registries: [RegistryEntry] = [],
+        caFile: String? = nil,
+        tokenAudience: TokenAudience = .acr,
+        defaultIdentity: String? = nil,
+        secretName: String = "acr-pull",
+        serviceAccounts: [String] = ["default"],
+        excludeNamespaces: [String] = ["kube-system", "kube-public", "kube-node-lease"],
+        namespaceSelector: NamespaceSelector? = nil,
+        refresh: RefreshPolicy = RefreshPolicy(),
+        selfCheck: Bool = true,
+        identities: [IdentityConfig] = []
+    ) {
+        self.cloud = cloud
+        self.authorityHost = authorityHost
+        self.registrySuffixes = registrySuffixes
+        self.registries = registries
+        self.caFile = caFile
+        self.tokenAudience = tokenAudience
+        self.defaultIdentity = defaultIdentity
+        self.secretName = secretName
+        self.serviceAccounts = serviceAccounts
+        self.excludeNamespaces = excludeNamespaces
+        self.namespaceSelector = namespaceSelector
+        self.refresh = refresh
+        self.selfCheck = selfCheck
+        self.identities = identities
+    }
+
+    /// The identity with this name, if configured.
+    public func identity(named name: String) -> IdentityConfig? {
+        identities.first { $0.name == name }
+    }
+}
+
+/// Azure clouds: each fixes an authority host and the ACR login-server suffix.
+public enum Cloud: String, Sendable, Hashable, CaseIterable {
+    case `public`, china, usgov, custom
+
+    /// Entra ID authority host, with its trailing slash; nil for `custom` (configured instead).
+    public var authorityHost: String? {
+        switch self {
+        case .public: "https://login.microsoftonline.com/"
+        case .china: "https://login.chinacloudapi.cn/"
+        case .usgov: "https://login.microsoftonline.us/"
+        case .custom: nil
+        }
+    }
+
+    /// Login-server suffix of the cloud's registries; nil for `custom`.
+    public var registrySuffix: String? {
+        switch self {
+        case .public: "azurecr.io"
+        case .china: "azurecr.cn"
+        case .usgov: "azurecr.us"
+        case .custom: nil
+        }
+    }
+
+    /// Resource Manager audience, for `tokenAudience: arm`.
+    public var armAudience: String {
+        switch self {
+        case .public, .custom: "https://management.azure.com/"
+        case .china: "https://management.chinacloudapi.cn/"
+        case .usgov: "https://management.usgovcloudapi.net/"
+        }
+    }
+}
+
+/// Which audience the Entra token is requested for before the ACR exchange.
+public enum TokenAudience: String, Sendable, Hashable, CaseIterable {
+    /// `https://containerregistry.azure.net`, accepted in every cloud and policy.
+    case acr
+    /// The cloud's Resource Manager audience (only while the registry allows authentication-as-arm).
+    case arm
+
+    public static let acrResource = "https://containerregistry.azure.net"
+}
+
+/// An explicitly configured registry (private DNS, proxies, the simulator).
+public struct RegistryEntry: Sendable, Hashable {
+    /// The host[:port] clients pull from; the Secret's `auths` key.
+    public var loginServer: String
+    /// Where `/oauth2/exchange` and `/oauth2/token` live; default `https://<loginServer>`.
+    public var authEndpoint: String?
+    /// Extra CA bundle for that endpoint.
+    public var caFile: String?
+
+    public init(loginServer: String, authEndpoint: String? = nil, caFile: String? = nil) {
+        self.loginServer = loginServer
+        self.authEndpoint = authEndpoint
+        self.caFile = caFile
+    }
+}
+
+/// `matchLabels` / `matchExpressions` as Kubernetes label selectors have them.
+public struct LabelSelector: Sendable, Hashable {
+    public struct Requirement: Sendable, Hashable {
+        public enum Operator: String, Sendable, Hashable { case `in` = "In", notIn = "NotIn", exists = "Exists", doesNotExist = "DoesNotExist" }
+        public var key: String
+        public var `operator`: Operator
+        public var values: [String]
+
+        public init(key: String, operator: Operator, values: [String] = []) {
+            self.key = key
+            self.operator = `operator`
+            self.values = values
+        }
+    }
+
+    public var matchLabels: [String: String]
+    public var matchExpressions: [Requirement]
+
+    public init(matchLabels: [String: String] = [:], matchExpressions: [Requirement] = []) {
+        self.matchLabels = matchLabels
+        self.matchExpressions = matchExpressions
+    }
+
+    /// Whether a set of labels satisfies every term (an empty selector matches everything).
+    public func matches(_ labels: [String: String]) -> Bool {
+        for (key, value) in matchLabels where labels[key] != value { return false }
+        for requirement in matchExpressions {
+            let value = labels[requirement.key]
+            switch requirement.operator {
+            case .in: guard let value, requirement.values.contains(value) else { return false }
+            case .notIn: if let value, requirement.values.contains(value) { return false }
+            case .exists: if value == nil { return false }
+            case .doesNotExist: if value != nil { return false }
+            }
+        }
+        return true
+    }
+}
+
+/// Opts namespaces in by label, no annotation needed.
+public struct NamespaceSelector: Sendable, Hashable {
+    public var selector: LabelSelector
+    public var registries: [String]
+    public var identity: String?
+
+    public init(selector: LabelSelector, registries: [String], identity: String? = nil) {
+        self.selector = selector
+        self.registries = registries
+        self.identity = identity
+    }
+}
+
+/// When to refresh: once `fraction` of a token's lifetime has passed, spread by `jitter`; full relist every `resync`.
+public struct RefreshPolicy: Sendable, Hashable {
+    public var fraction: Double
+    public var jitter: Double
+    public var resync: Duration
+
+    public init(fraction: Double = 0.5, jitter: Double = 0.1, resync: Duration = .seconds(600)) {
+        self.fraction = fraction
+        self.jitter = jitter
+        self.resync = resync
+    }
+}
+
+/// One named identity and what it may serve.
+public struct IdentityConfig: Sendable, Hashable {
+    public var name: String
+    public var credential: CredentialConfig
+    /// Which namespaces may use it; nil = every namespace.
+    public var namespaces: LabelSelector?
+    /// Which registries it may be used for; nil = any allowed registry.
+    public var registries: [String]?
+
+    public init(name: String, credential: CredentialConfig, namespaces: LabelSelector? = nil, registries: [String]? = nil) {
+        self.name = name
+        self.credential = credential
+        self.namespaces = namespaces
+        self.registries = registries
+    }
+}
+
+/// How an identity authenticates.
+public enum CredentialConfig: Sendable, Hashable {
+    /// Entra ID service principal with a client secret file or a PEM certificate (key + cert) file.
+    case servicePrincipal(ServicePrincipal)
+    /// Managed identity through IMDS (or App Service's `IDENTITY_ENDPOINT` when set).
+    case managedIdentity(ManagedIdentity)
+    /// Workload identity: a federated token file as client assertion.
+    case workloadIdentity(WorkloadIdentity)
+    /// The Azure SDK environment variables (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, ...).
+    case environment
+    /// A username and password(s) used as they are: admin account, SP app ID + password, repository token.
+    case `static`(StaticCredential)
+
+    public struct ServicePrincipal: Sendable, Hashable {
+        public var tenantID: String
+        public var clientID: String
+        public var clientSecretFile: String?
+        public var certificateFile: String?
+        /// Sign the client assertion with RS256 + `x5t` instead of PS256 + `x5t#S256`.
+        public var legacyRS256: Bool
+        /// Add the certificate chain as `x5c` to the assertion header.
+        public var sendCertificateChain: Bool
+
+        public init(
+            tenantID: String, clientID: String, clientSecretFile: String? = nil, certificateFile: String? = nil,
+            legacyRS256: Bool = false, sendCertificateChain: Bool = false
+        ) {
+            self.tenantID = tenantID
+            self.clientID = clientID
+            self.clientSecretFile = clientSecretFile
+            self.certificateFile = certificateFile
+            self.legacyRS256 = legacyRS256
+            self.sendCertificateChain = sendCertificateChain
+        }
+    }
+
+    public struct ManagedIdentity: Sendable, Hashable {
+        public enum Selector: Sendable, Hashable {
+            case systemAssigned
+            case clientID(String)
+            case objectID(String)
+            case resourceID(String)
+        }
+
+        public var selector: Selector
+        /// IMDS base URL; default `http://169.254.169.254`.
+        public var endpoint: String?
+
+        public init(selector: Selector = .systemAssigned, endpoint: String? = nil) {
+            self.selector = selector
+            self.endpoint = endpoint
+        }
+    }
+
+    public struct WorkloadIdentity: Sendable, Hashable {
+        public var tenantID: String
+        public var clientID: String
+        public var tokenFile: String
+
+        public init(tenantID: String, clientID: String, tokenFile: String) {
+            self.tenantID = tenantID
+            self.clientID = clientID
+            self.tokenFile = tokenFile
+        }
+    }
+
+    public struct StaticCredential: Sendable, Hashable {
+        /// Literal username (not secret), or read from `usernameFile`.
+        public var username: String?
+        public var usernameFile: String?
+        public var passwordFile: String
+        /// Second password to fall back to when the first is rejected (ACR admin accounts and tokens have two).
+        public var password2File: String?
+
+        public init(username: String? = nil, usernameFile: String? = nil, passwordFile: String, password2File: String? = nil) {
+            self.username = username
+            self.usernameFile = usernameFile
+            self.passwordFile = passwordFile
+            self.password2File = password2File
+        }
+    }
+}

@@ -1,0 +1,8 @@
+import PullKeeperCommands
+
+@main
+enum Entrypoint {
+    static func main() async {
+        await PullKeeper.main()
+    }
+}
