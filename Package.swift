@@ -33,6 +33,17 @@ let package = Package(
         // MARK: Operator configuration
         .target(name: "PullKeeperConfig", dependencies: ["YAML"]),
 
+        // MARK: Test PKI shared by the simulators (never by the clients they test)
+        .target(
+            name: "SimulatorPKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+
         // MARK: Kubernetes
         .target(name: "KubernetesModel"),
         .target(
@@ -48,7 +59,7 @@ let package = Package(
         .target(
             name: "KubernetesSimulator",
             dependencies: [
-                "KubernetesModel",
+                "SimulatorPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -75,6 +86,7 @@ let package = Package(
         .target(
             name: "AzureSimulator",
             dependencies: [
+                "SimulatorPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -91,7 +103,7 @@ let package = Package(
             name: "PullKeeperCommands",
             dependencies: [
                 "YAML", "PullKeeperConfig",
-                "KubernetesModel", "KubernetesClient", "KubernetesSimulator",
+                "KubernetesModel", "KubernetesClient", "KubernetesSimulator", "SimulatorPKI",
                 "AzureAuth", "AzureSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,11 +119,24 @@ let package = Package(
         .testTarget(name: "KubernetesModelTests", dependencies: ["KubernetesModel"]),
         .testTarget(
             name: "KubernetesClientTests",
-            dependencies: ["KubernetesClient", "KubernetesSimulator", "KubernetesModel"]
+            dependencies: ["KubernetesClient", "KubernetesSimulator", "KubernetesModel", "SimulatorPKI"]
         ),
-        .testTarget(name: "KubernetesSimulatorTests", dependencies: ["KubernetesSimulator", "KubernetesModel"]),
-        .testTarget(name: "AzureAuthTests", dependencies: ["AzureAuth", "AzureSimulator"]),
-        .testTarget(name: "AzureSimulatorTests", dependencies: ["AzureSimulator"]),
+        .testTarget(
+            name: "KubernetesSimulatorTests",
+            dependencies: [
+                "KubernetesSimulator", "SimulatorPKI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(name: "AzureAuthTests", dependencies: ["AzureAuth", "AzureSimulator", "SimulatorPKI"]),
+        .testTarget(
+            name: "AzureSimulatorTests",
+            dependencies: [
+                "AzureSimulator", "SimulatorPKI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(name: "SimulatorPKITests", dependencies: ["SimulatorPKI"]),
     ],
     swiftLanguageModes: [.v6]
 )

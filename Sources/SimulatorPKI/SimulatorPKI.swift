@@ -1,0 +1,1 @@
+// Placeholder: SimulatorPKI lands next.
