@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.9.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // MARK: YAML through the system libyaml
@@ -37,6 +40,21 @@ let package = Package(
         .target(
             name: "Reconciler",
             dependencies: ["PullKeeperConfig", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
+        // MARK: The controller runtime
+        .target(
+            name: "Controller",
+            dependencies: [
+                "Reconciler", "PullKeeperConfig", "KubernetesModel", "KubernetesClient", "AzureAuth",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
 
         // MARK: Test PKI shared by the simulators (never by the clients they test)
@@ -108,7 +126,7 @@ let package = Package(
         .target(
             name: "PullKeeperCommands",
             dependencies: [
-                "YAML", "PullKeeperConfig",
+                "YAML", "PullKeeperConfig", "Reconciler", "Controller",
                 "KubernetesModel", "KubernetesClient", "KubernetesSimulator", "SimulatorPKI",
                 "AzureAuth", "AzureSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -121,6 +139,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "YAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "PullKeeperConfig"]),
         .testTarget(name: "PullKeeperCommandsTests", dependencies: ["PullKeeperCommands"]),
         .testTarget(name: "KubernetesModelTests", dependencies: ["KubernetesModel"]),

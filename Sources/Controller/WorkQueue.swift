@@ -1,0 +1,147 @@
+import DequeModule
+import HeapModule
+
+/// One key per namespace, deduplicated: a key added while queued is not queued twice, a key added while being
+/// processed comes back once processing is done. Each key has at most one pending timer (the earliest wins), and
+/// failures back off exponentially with jitter. Timers are one heap and one sleeping task, whatever the key count.
+public actor WorkQueue {
+    /// Backoff after failures: `base * 2^(failures-1)`, at most `maximum`, ±`jitter` share.
+    public struct Backoff: Sendable {
+        public var base: Duration
+        public var maximum: Duration
+        public var jitter: Double
+
+        public init(base: Duration = .milliseconds(500), maximum: Duration = .seconds(300), jitter: Double = 0.2) {
+            self.base = base
+            self.maximum = maximum
+            self.jitter = jitter
+        }
+    }
+
+    struct Timer: Comparable {
+        var deadline: ContinuousClock.Instant
+        var key: String
+        static func < (lhs: Timer, rhs: Timer) -> Bool { lhs.deadline < rhs.deadline }
+    }
+
+    private let backoff: Backoff
+    private var ready: Deque<String> = []
+    private var queued: Set<String> = []
+    private var processing: Set<String> = []
+    private var dirty: Set<String> = []
+    private var waiters: Deque<CheckedContinuation<String?, Never>> = []
+    private var timers = Heap<Timer>()
+    private var deadlines: [String: ContinuousClock.Instant] = [:]
+    private var failures: [String: Int] = [:]
+    private var sleeper: Task<Void, Never>?
+    private var sleepingUntil: ContinuousClock.Instant?
+    private var shuttingDown = false
+
+    public init(backoff: Backoff = Backoff()) {
+        self.backoff = backoff
+    }
+
+    /// Queues a key now (it is processed once, however often it is added before a worker takes it).
+    public func add(_ key: String) {
+        guard !shuttingDown else { return }
+        if processing.contains(key) {
+            dirty.insert(key)
+            return
+        }
+        guard queued.insert(key).inserted else { return }
+        if let waiter = waiters.popFirst() {
+            queued.remove(key)
+            processing.insert(key)
+            waiter.resume(returning: key)
+        } else {
+            ready.append(key)
+        }
+    }
+
+    /// Queues a key after a delay; an earlier pending timer for the same key wins.
+    public func add(_ key: String, after delay: Duration) {
+        guard delay > .zero else { return add(key) }
+        guard !shuttingDown else { return }
+        let deadline = ContinuousClock.now.advanced(by: delay)
+        if let existing = deadlines[key], existing <= deadline { return }
+        deadlines[key] = deadline
+        timers.insert(Timer(deadline: deadline, key: key))
+        if let sleepingUntil, deadline < sleepingUntil { sleeper?.cancel() }
+    }
+
+    /// The next key to process, waiting for one; nil once the queue shuts down.
+    public func next() async -> String? {
+        if let key = ready.popFirst() {
+            queued.remove(key)
+            processing.insert(key)
+            return key
+        }
+        if shuttingDown { return nil }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    /// Marks a key processed; if it was added meanwhile it is queued again.
+    public func done(_ key: String) {
+        processing.remove(key)
+        if dirty.remove(key) != nil { add(key) }
+    }
+
+    /// Records a failure and schedules a retry after the backoff (never later than `cap`); returns the delay.
+    @discardableResult
+    public func retry(_ key: String, cap: Duration? = nil) -> Duration {
+        let count = (failures[key] ?? 0) + 1
+        failures[key] = count
+        var delay = backoff.base * Double(1 << min(count - 1, 30))
+        delay = min(delay, backoff.maximum)
+        let spread = Double.random(in: -backoff.jitter...backoff.jitter)
+        delay = delay * (1 + spread)
+        if let cap { delay = min(delay, cap) }
+        add(key, after: max(delay, .milliseconds(10)))
+        return delay
+    }
+
+    /// Forgets a key's failures (after a success).
+    public func forget(_ key: String) { failures[key] = nil }
+
+    /// How many failures in a row a key has had.
+    public func failureCount(_ key: String) -> Int { failures[key] ?? 0 }
+
+    /// Keys waiting now, being processed, and scheduled.
+    public var counts: (ready: Int, processing: Int, scheduled: Int) { (ready.count, processing.count, deadlines.count) }
+
+    /// Fires timers until shutdown; run it as part of the controller's service.
+    public func runTimers() async {
+        await withTaskCancellationHandler {
+            while !shuttingDown {
+                fireDueTimers()
+                let deadline = timers.min?.deadline ?? ContinuousClock.now.advanced(by: .seconds(3600))
+                sleepingUntil = deadline
+                let task = Task { _ = try? await Task.sleep(until: deadline, clock: .continuous) }
+                sleeper = task
+                await task.value
+                sleeper = nil
+                sleepingUntil = nil
+            }
+        } onCancel: {
+            Task { await self.shutDown() }
+        }
+    }
+
+    private func fireDueTimers() {
+        let now = ContinuousClock.now
+        while let first = timers.min, first.deadline <= now {
+            _ = timers.removeMin()
+            // A superseded timer (an earlier one for the same key replaced it) is skipped.
+            guard deadlines[first.key] == first.deadline else { continue }
+            deadlines[first.key] = nil
+            add(first.key)
+        }
+    }
+
+    /// Stops handing out keys: waiting workers get nil, timers stop.
+    public func shutDown() {
+        shuttingDown = true
+        sleeper?.cancel()
+        while let waiter = waiters.popFirst() { waiter.resume(returning: nil) }
+    }
+}
