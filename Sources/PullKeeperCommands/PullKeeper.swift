@@ -5,7 +5,11 @@ public struct PullKeeper: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pullkeeper",
         abstract: "Keeps Azure Container Registry pull credentials fresh in Kubernetes namespaces.",
-        subcommands: []
+        version: BuildInfo.version,
+        subcommands: [
+            CheckCommand.self,
+            VersionCommand.self,
+        ]
     )
 
     public init() {}
