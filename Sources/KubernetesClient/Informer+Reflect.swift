@@ -1,0 +1,169 @@
+import KubernetesModel
+import Logging
+
+extension Informer {
+    /// List, then watch; relist after 410; back off after other failures.
+    func reflect() async throws {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                let resourceVersion = try await listAndReplace()
+                failures = 0
+                try await watchUntilGone(from: resourceVersion)
+                state.withLock { $0.statistics.relistsAfterGone += 1 }
+                logger.info("watch expired, relisting", metadata: metadata)
+            } catch {
+                if Task.isCancelled || error is CancellationError { return }
+                failures += 1
+                state.withLock { $0.statistics.errors += 1 }
+                let delay = options.backoff.delay(attempt: failures)
+                logger.warning(
+                    "list failed, backing off",
+                    metadata: metadata.merging(["error": "\(error)", "retry.delay": "\(delay)"]) { $1 })
+                try await sleep(delay)
+            }
+        }
+    }
+
+    /// Lists every page and replaces the cache, emitting the difference. Returns the list's resourceVersion.
+    func listAndReplace() async throws -> String {
+        var listOptions = ListOptions(
+            labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: options.pageSize)
+        var items: [String: R] = [:]
+        var resourceVersion: String?
+        var pages = 0
+        while true {
+            let page = try await client.list(R.self, namespace: options.namespace, options: listOptions)
+            pages += 1
+            if resourceVersion == nil { resourceVersion = page.metadata.resourceVersion }
+            for item in page.items { items[item.key] = item }
+            guard let token = page.continueToken else { break }
+            listOptions.continue = token
+        }
+        let old = cache.replace(with: items)
+        for (key, new) in items.sorted(by: { $0.key < $1.key }) {
+            if let previous = old[key] {
+                if previous.metadata.resourceVersion != new.metadata.resourceVersion || previous != new {
+                    continuation.yield(.updated(old: previous, new: new))
+                }
+            } else {
+                continuation.yield(.added(new))
+            }
+        }
+        for (key, gone) in old.sorted(by: { $0.key < $1.key }) where items[key] == nil {
+            continuation.yield(.deleted(gone))
+        }
+        let version = resourceVersion ?? ""
+        state.withLock {
+            $0.synced = true
+            $0.resourceVersion = version
+            $0.statistics.lists += 1
+            $0.statistics.listPages += pages
+        }
+        logger.debug("listed", metadata: metadata.merging(["k8s.count": "\(items.count)"]) { $1 })
+        return version
+    }
+
+    /// Watches from `resourceVersion`, resuming from the last seen version whenever a watch ends or breaks;
+    /// returns only when the version is gone (410) and a relist is needed.
+    func watchUntilGone(from resourceVersion: String) async throws {
+        var failures = 0
+        while true {
+            try Task.checkCancellation()
+            let from = state.withLock { $0.resourceVersion } ?? resourceVersion
+            do {
+                try await watchOnce(from: from)
+                failures = 0
+            } catch let error as KubernetesError where error.isGone {
+                return
+            } catch let error as KubernetesError where error.kind == .watchStalled {
+                state.withLock { $0.statistics.stalledWatches += 1 }
+                logger.warning("watch stalled, restarting", metadata: metadata)
+            } catch {
+                if Task.isCancelled || error is CancellationError { throw CancellationError() }
+                failures += 1
+                state.withLock { $0.statistics.errors += 1 }
+                let delay = options.backoff.delay(attempt: failures)
+                logger.warning(
+                    "watch failed, resuming",
+                    metadata: metadata.merging(["error": "\(error)", "retry.delay": "\(delay)"]) { $1 })
+                try await sleep(delay)
+            }
+        }
+    }
+
+    /// One watch call, guarded by the watchdog.
+    func watchOnce(from resourceVersion: String) async throws {
+        let seconds = Int(options.watchTimeout.components.seconds)
+        let watchOptions = WatchOptions(
+            labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
+            resourceVersion: resourceVersion, timeoutSeconds: max(1, seconds), allowWatchBookmarks: true)
+        state.withLock { $0.statistics.watches += 1 }
+        let stream = try await client.watch(R.self, namespace: options.namespace, options: watchOptions)
+        let stallTimeout = options.stallTimeout ?? options.watchTimeout + .seconds(30)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await event in stream { self.apply(event) }
+            }
+            group.addTask { try await self.watchdog(stallTimeout: stallTimeout) }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// Throws `watchStalled` once no event or bookmark arrived for `stallTimeout` (checked every quarter of it).
+    func watchdog(stallTimeout: Duration) async throws {
+        let tick = stallTimeout / 4
+        var idle = Duration.zero
+        var seen = state.withLock { $0.activity }
+        while true {
+            try await sleep(tick)
+            let now = state.withLock { $0.activity }
+            if now != seen {
+                seen = now
+                idle = .zero
+                continue
+            }
+            idle += tick
+            if idle >= stallTimeout {
+                throw KubernetesError(
+                    kind: .watchStalled, operation: "watch \(R.plural)",
+                    message: "no event or bookmark for \(stallTimeout)")
+            }
+        }
+    }
+
+    /// Applies one event to the cache and the change stream.
+    func apply(_ event: WatchEvent<R>) {
+        switch event {
+        case .added(let object), .modified(let object):
+            let previous = cache.upsert(object)
+            if let previous {
+                // A resumed watch can replay what a relist already delivered; skip exact repeats.
+                if previous != object { continuation.yield(.updated(old: previous, new: object)) }
+            } else {
+                continuation.yield(.added(object))
+            }
+        case .deleted(let object):
+            let previous = cache.remove(object.key)
+            if previous != nil { continuation.yield(.deleted(object)) }
+        case .bookmark, .error:
+            break
+        }
+        let version = event.resourceVersion
+        state.withLock {
+            $0.activity &+= 1
+            if let version, !version.isEmpty { $0.resourceVersion = version }
+        }
+    }
+
+    /// Redelivers every cached object every `period`, once synced.
+    func resyncLoop(every period: Duration) async throws {
+        while true {
+            try await sleep(period)
+            guard hasSynced else { continue }
+            for object in cache.list() { continuation.yield(.resync(object)) }
+            state.withLock { $0.statistics.resyncs += 1 }
+        }
+    }
+}

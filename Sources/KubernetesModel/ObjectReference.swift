@@ -1,0 +1,37 @@
+/// A reference to another object (events' `involvedObject`/`regarding`, service-account secrets).
+public struct ObjectReference: Codable, Hashable, Sendable {
+    public var apiVersion: String?
+    public var kind: String?
+    public var namespace: String?
+    public var name: String?
+    public var uid: String?
+    public var resourceVersion: String?
+    public var fieldPath: String?
+
+    public init(
+        apiVersion: String? = nil, kind: String? = nil, namespace: String? = nil, name: String? = nil,
+        uid: String? = nil, resourceVersion: String? = nil, fieldPath: String? = nil
+    ) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.uid = uid
+        self.resourceVersion = resourceVersion
+        self.fieldPath = fieldPath
+    }
+
+    /// A reference to `object`, taking kind and version from its type.
+    public init<R: KubernetesResource>(to object: R) {
+        self.init(
+            apiVersion: R.apiVersion, kind: R.kind, namespace: object.metadata.namespace,
+            name: object.metadata.name, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion)
+    }
+}
+
+/// A reference by name within the same namespace (`imagePullSecrets`, `secretRef`).
+public struct LocalObjectReference: Codable, Hashable, Sendable {
+    public var name: String
+
+    public init(name: String) { self.name = name }
+}
