@@ -114,8 +114,8 @@ let package = Package(
         .executableTarget(name: "pullkeeper", dependencies: ["PullKeeperCommands"]),
 
         // MARK: Tests
-        .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "YAML"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "PullKeeperCommandsTests", dependencies: ["PullKeeperCommands"]),
         .testTarget(name: "KubernetesModelTests", dependencies: ["KubernetesModel"]),
         .testTarget(

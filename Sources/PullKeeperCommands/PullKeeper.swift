@@ -5,7 +5,12 @@ public struct PullKeeper: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pullkeeper",
         abstract: "Keeps Azure Container Registry pull credentials fresh in Kubernetes namespaces.",
-        subcommands: [SimulateCommand.self]
+        version: BuildInfo.version,
+        subcommands: [
+            CheckCommand.self,
+            SimulateCommand.self,
+            VersionCommand.self,
+        ]
     )
 
     public init() {}
