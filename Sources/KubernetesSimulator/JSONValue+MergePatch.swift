@@ -15,25 +15,34 @@ extension JSONValue {
 
     /// Applies a strategic merge patch for the kinds this simulator serves.
     ///
-    /// None of them has a list with a patch merge key (ServiceAccount `imagePullSecrets` and `secrets` are atomic),
-    /// so every list is replaced whole and maps merge as in RFC 7386; `$patch` / `$retainKeys` directives are
-    /// rejected rather than silently misapplied.
+    /// None of them has a list with a patch merge key that clients patch (ServiceAccount `imagePullSecrets` is
+    /// atomic), so lists are replaced whole and maps merge as in RFC 7386. `$setElementOrder` and `$retainKeys`
+    /// (sent by `kubectl apply`) are ignored, `$patch: replace|delete` on maps is honoured, other directives are
+    /// refused rather than silently misapplied.
     func applyingStrategicMergePatch(_ patch: JSONValue) throws(JSONPatchError) -> JSONValue {
-        if Self.containsDirective(patch) {
-            throw JSONPatchError(reason: "strategic merge patch directives ($patch, $retainKeys...) are not supported")
-        }
-        return applyingMergePatch(patch)
+        try Self.strategicMerge(self, patch) ?? .object([:])
     }
 
-    private static func containsDirective(_ value: JSONValue) -> Bool {
-        switch value {
-        case .object(let members):
-            if members.keys.contains(where: { $0.hasPrefix("$") }) { return true }
-            return members.values.contains(where: containsDirective)
-        case .array(let elements):
-            return elements.contains(where: containsDirective)
-        default:
-            return false
+    private static func strategicMerge(_ target: JSONValue?, _ patch: JSONValue) throws(JSONPatchError)
+        -> JSONValue?
+    {
+        guard case .object(var members) = patch else { return patch }
+        if let directive = members.removeValue(forKey: "$patch") {
+            switch directive.stringValue {
+            case "replace": return try strategicMerge(nil, .object(members))
+            case "delete": return nil
+            case "merge": break
+            default: throw JSONPatchError(reason: "unknown $patch directive")
+            }
         }
+        members = members.filter { !$0.key.hasPrefix("$setElementOrder/") && $0.key != "$retainKeys" }
+        if let key = members.keys.first(where: { $0.hasPrefix("$") }) {
+            throw JSONPatchError(reason: "strategic merge patch directive \(key) is not supported")
+        }
+        var result = target?.objectValue ?? [:]
+        for (key, value) in members {
+            result[key] = value == .null ? nil : try strategicMerge(result[key], value)
+        }
+        return .object(result)
     }
 }

@@ -4,6 +4,9 @@ extension ObjectStore {
     /// POST: validates, defaults and stores a new object (201), or fails with 400/403/404/409/422.
     func create(_ resource: ResourceType, namespace: String?, body: JSONValue) throws(APIError) -> JSONValue {
         guard body.isObject else { throw APIError.badRequest("the body of the request must be a JSON object") }
+        guard resource.namespaced == (namespace != nil) else {
+            throw APIError.badRequest("\(resource.plural) are \(resource.namespaced ? "" : "not ")namespaced")
+        }
         var object = resource.storageForm(body)
         try checkTypeMeta(body, resource)
         var name = object.value(at: ["metadata", "name"])?.stringValue ?? ""

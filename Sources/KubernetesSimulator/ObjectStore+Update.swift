@@ -44,7 +44,7 @@ extension ObjectStore {
         try state.withLock { (state) throws(APIError) -> JSONValue in
             try replace(resource, namespace: namespace, name: name, state: &state) { (current) throws(APIError) -> JSONValue in
                 let patched: JSONValue
-                do {
+                do throws(JSONPatchError) {
                     switch type {
                     case .merge: patched = current.applyingMergePatch(body)
                     case .strategicMerge: patched = try current.applyingStrategicMergePatch(body)

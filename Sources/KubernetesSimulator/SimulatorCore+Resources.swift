@@ -39,7 +39,8 @@ extension SimulatorCore {
         async throws -> Response
     {
         let resource = path.resource
-        if path.subresource != nil || (resource.namespaced && path.namespace == nil && path.name != nil) {
+        let needsNamespace = path.name != nil || verb == "create"
+        if path.subresource != nil || (resource.namespaced && path.namespace == nil && needsNamespace) {
             throw APIError.pathNotFound()
         }
         let table = TableConversion.wanted(request.headers[.accept])
@@ -100,6 +101,10 @@ extension SimulatorCore {
     }
 
     private func optionalBody(_ request: Request) async throws -> JSONValue? {
+        let contentType = request.headers[.contentType] ?? "application/json"
+        if contentType.contains("protobuf") || contentType.contains("cbor") {
+            throw APIError.unsupportedMediaType(contentType)
+        }
         var request = request
         let buffer = try await request.collectBody(upTo: 3 << 20)
         if buffer.readableBytes == 0 { return nil }

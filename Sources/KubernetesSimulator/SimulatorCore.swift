@@ -34,10 +34,17 @@ final class SimulatorCore: Sendable {
         do {
             user = try await authenticate(request, channel: channel)
         } catch {
-            let attributes = ResourcePath(path).map { attributes(for: $0, method: request.method, query: query) }
-            log.record(AuditRecord(
-                verb: attributes?.verb ?? "get", group: attributes?.group ?? "", resource: attributes?.resource ?? path,
-                namespace: attributes?.namespace, name: attributes?.name, user: nil, code: 401))
+            var record = AuditRecord(
+                verb: "get", group: "", resource: path, namespace: nil, name: nil, user: nil, code: 401)
+            if let resourcePath = ResourcePath(path) {
+                let attributes = attributes(for: resourcePath, method: request.method, query: query)
+                record.verb = attributes.verb
+                record.group = attributes.group
+                record.resource = attributes.resource
+                record.namespace = resourcePath.namespace
+                record.name = resourcePath.name
+            }
+            log.record(record)
             return .failure(error)
         }
         guard let resourcePath = ResourcePath(path) else {

@@ -86,39 +86,40 @@ struct PatchTests {
 struct PatchSemanticsTests {
     static let document: JSONValue = ["a": ["b": 1, "c/d": 2, "e~f": 3], "list": [1, 2, 3]]
 
-    @Test(
-        "RFC 6902 operations",
-        arguments: [
-            ("add to object", [["op": "add", "path": "/a/x", "value": 9]] as JSONValue,
-             ["a": ["b": 1, "c/d": 2, "e~f": 3, "x": 9], "list": [1, 2, 3]] as JSONValue),
-            ("escaped keys", [["op": "remove", "path": "/a/c~1d"], ["op": "replace", "path": "/a/e~0f", "value": 0]],
-             ["a": ["b": 1, "e~f": 0], "list": [1, 2, 3]]),
-            ("insert and append", [["op": "add", "path": "/list/0", "value": 0], ["op": "add", "path": "/list/-",
-                                                                                  "value": 4]],
-             ["a": ["b": 1, "c/d": 2, "e~f": 3], "list": [0, 1, 2, 3, 4]]),
-            ("move", [["op": "move", "from": "/a/b", "path": "/moved"]],
-             ["a": ["c/d": 2, "e~f": 3], "list": [1, 2, 3], "moved": 1]),
-            ("copy", [["op": "copy", "from": "/list/1", "path": "/list/0"]],
-             ["a": ["b": 1, "c/d": 2, "e~f": 3], "list": [2, 1, 2, 3]]),
-            ("passing test", [["op": "test", "path": "/a/b", "value": 1]], document),
-        ])
-    func operations(name: String, patch: JSONValue, expected: JSONValue) async throws {
-        let result = try await PatchProbe.applyJSONPatch(Self.document, patch)
+    static func op(_ op: String, _ path: String, value: JSONValue? = nil, from: String? = nil) -> JSONValue {
+        var operation: JSONValue = ["op": .string(op), "path": .string(path)]
+        if let value { operation["value"] = value }
+        if let from { operation["from"] = .string(from) }
+        return operation
+    }
+
+    static let operationCases: [(String, [JSONValue], JSONValue)] = [
+        ("add to object", [op("add", "/a/x", value: 9)],
+         ["a": ["b": 1, "c/d": 2, "e~f": 3, "x": 9], "list": [1, 2, 3]]),
+        ("escaped keys", [op("remove", "/a/c~1d"), op("replace", "/a/e~0f", value: 0)],
+         ["a": ["b": 1, "e~f": 0], "list": [1, 2, 3]]),
+        ("insert and append", [op("add", "/list/0", value: 0), op("add", "/list/-", value: 4)],
+         ["a": ["b": 1, "c/d": 2, "e~f": 3], "list": [0, 1, 2, 3, 4]]),
+        ("move", [op("move", "/moved", from: "/a/b")], ["a": ["c/d": 2, "e~f": 3], "list": [1, 2, 3], "moved": 1]),
+        ("copy", [op("copy", "/list/0", from: "/list/1")], ["a": ["b": 1, "c/d": 2, "e~f": 3], "list": [2, 1, 2, 3]]),
+        ("passing test", [op("test", "/a/b", value: 1)], document),
+    ]
+
+    @Test("RFC 6902 operations", arguments: operationCases)
+    func operations(name: String, patch: [JSONValue], expected: JSONValue) async throws {
+        let result = try await PatchProbe.applyJSONPatch(Self.document, .array(patch))
         #expect(result == expected)
     }
 
-    @Test(
-        "RFC 6902 failures",
-        arguments: [
-            [["op": "test", "path": "/a/b", "value": 2]] as JSONValue,
-            [["op": "remove", "path": "/missing"]],
-            [["op": "replace", "path": "/list/7", "value": 1]],
-            [["op": "add", "path": "/missing/child", "value": 1]],
-            [["op": "jump", "path": "/a"]],
-        ])
-    func failures(patch: JSONValue) async throws {
+    static let failureCases: [JSONValue] = [
+        op("test", "/a/b", value: 2), op("remove", "/missing"), op("replace", "/list/7", value: 1),
+        op("add", "/missing/child", value: 1), op("jump", "/a"),
+    ]
+
+    @Test("RFC 6902 failures", arguments: failureCases)
+    func failures(operation: JSONValue) async throws {
         await #expect(throws: KubernetesSimulatorError.self) {
-            _ = try await PatchProbe.applyJSONPatch(Self.document, patch)
+            _ = try await PatchProbe.applyJSONPatch(Self.document, [operation])
         }
     }
 
