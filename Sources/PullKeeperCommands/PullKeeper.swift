@@ -8,6 +8,7 @@ public struct PullKeeper: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             CheckCommand.self,
+            SimulateCommand.self,
             VersionCommand.self,
         ]
     )

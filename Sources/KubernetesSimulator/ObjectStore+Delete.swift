@@ -1,0 +1,88 @@
+import Foundation
+
+/// `DeleteOptions.preconditions`.
+struct DeletePreconditions: Sendable {
+    var uid: String?
+    var resourceVersion: String?
+
+    init(body: JSONValue?) {
+        uid = body?.value(at: ["preconditions", "uid"])?.stringValue
+        resourceVersion = body?.value(at: ["preconditions", "resourceVersion"])?.stringValue
+    }
+}
+
+extension ObjectStore {
+    /// DELETE: removes the object (a namespace starts terminating) and returns its last state.
+    func delete(_ resource: ResourceType, namespace: String?, name: String, preconditions: DeletePreconditions)
+        throws(APIError) -> JSONValue
+    {
+        try state.withLock { (state) throws(APIError) -> JSONValue in
+            let key = ObjectKey(namespace: namespace ?? "", name: name)
+            guard let current = state.buckets[resource.storage]?[key] else {
+                throw APIError.notFound(resource, name: name)
+            }
+            let uid = current.value(at: ["metadata", "uid"])?.stringValue ?? ""
+            let revision = current.value(at: ["metadata", "resourceVersion"])?.stringValue ?? ""
+            if let expected = preconditions.uid, expected != uid {
+                throw APIError.preconditionFailed(
+                    resource, name: name, field: "UID", expected: expected, actual: uid)
+            }
+            if let expected = preconditions.resourceVersion, expected != revision {
+                throw APIError.preconditionFailed(
+                    resource, name: name, field: "ResourceVersion", expected: expected, actual: revision)
+            }
+            if resource == .namespaces { return terminate(namespace: name, state: &state) }
+            return resource.view(
+                state.remove(storage: resource.storage, key: key, historyLimit: configuration.historyLimit) ?? current)
+        }
+    }
+
+    /// Marks a namespace Terminating, deletes its contents, and removes it now or after the configured delay.
+    func terminate(namespace name: String, state: inout StoreState) -> JSONValue {
+        let key = ObjectKey(namespace: "", name: name)
+        guard var namespace = state.buckets["namespaces"]?[key] else { return .null }
+        if namespace.value(at: ["metadata", "deletionTimestamp"]) == nil {
+            let previous = namespace
+            namespace.setValue(.string(Self.timestamp(now())), at: ["metadata", "deletionTimestamp"])
+            namespace.setValue("Terminating", at: ["status", "phase"])
+            let revision = state.nextRevision()
+            namespace.setValue(.string(String(revision)), at: ["metadata", "resourceVersion"])
+            state.put(
+                namespace, storage: "namespaces", key: key, type: .modified, previous: previous, revision: revision,
+                historyLimit: configuration.historyLimit)
+        }
+        for storage in state.buckets.keys.sorted() where storage != "namespaces" {
+            let keys = (state.buckets[storage] ?? [:]).keys.filter { $0.namespace == name }.sorted()
+            for contained in keys {
+                _ = state.remove(storage: storage, key: contained, historyLimit: configuration.historyLimit)
+            }
+        }
+        if configuration.namespaceDeletionDelay <= 0 {
+            _ = state.remove(storage: "namespaces", key: key, historyLimit: configuration.historyLimit)
+        } else {
+            state.pendingNamespaceRemovals[name] = now().addingTimeInterval(configuration.namespaceDeletionDelay)
+        }
+        return namespace
+    }
+
+    /// Removes terminating namespaces whose delay has passed; returns when the next one is due.
+    @discardableResult
+    func removeExpiredNamespaces() -> Date? {
+        let now = now()
+        return state.withLock { state in
+            for (name, due) in state.pendingNamespaceRemovals where due <= now {
+                state.pendingNamespaceRemovals[name] = nil
+                // Objects created by the in-process API while terminating go too.
+                for storage in state.buckets.keys.sorted() where storage != "namespaces" {
+                    for key in (state.buckets[storage] ?? [:]).keys.filter({ $0.namespace == name }).sorted() {
+                        _ = state.remove(storage: storage, key: key, historyLimit: configuration.historyLimit)
+                    }
+                }
+                _ = state.remove(
+                    storage: "namespaces", key: ObjectKey(namespace: "", name: name),
+                    historyLimit: configuration.historyLimit)
+            }
+            return state.pendingNamespaceRemovals.values.min()
+        }
+    }
+}
