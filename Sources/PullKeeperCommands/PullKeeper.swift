@@ -5,7 +5,7 @@ public struct PullKeeper: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pullkeeper",
         abstract: "Keeps Azure Container Registry pull credentials fresh in Kubernetes namespaces.",
-        subcommands: []
+        subcommands: [TokenCommand.self, LoginCommand.self]
     )
 
     public init() {}
