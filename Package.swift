@@ -33,6 +33,12 @@ let package = Package(
         // MARK: Operator configuration
         .target(name: "PullKeeperConfig", dependencies: ["YAML"]),
 
+        // MARK: Pure decisions (no I/O, no clock)
+        .target(
+            name: "Reconciler",
+            dependencies: ["PullKeeperConfig", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
         // MARK: Test PKI shared by the simulators (never by the clients they test)
         .target(
             name: "SimulatorPKI",
@@ -113,8 +119,9 @@ let package = Package(
         .executableTarget(name: "pullkeeper", dependencies: ["PullKeeperCommands"]),
 
         // MARK: Tests
-        .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "YAML"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "YAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "PullKeeperConfig"]),
         .testTarget(name: "PullKeeperCommandsTests", dependencies: ["PullKeeperCommands"]),
         .testTarget(name: "KubernetesModelTests", dependencies: ["KubernetesModel"]),
         .testTarget(

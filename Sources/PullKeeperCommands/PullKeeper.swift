@@ -5,7 +5,13 @@ public struct PullKeeper: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pullkeeper",
         abstract: "Keeps Azure Container Registry pull credentials fresh in Kubernetes namespaces.",
-        subcommands: [TokenCommand.self, LoginCommand.self]
+        version: BuildInfo.version,
+        subcommands: [
+            CheckCommand.self,
+            VersionCommand.self,
+            TokenCommand.self,
+            LoginCommand.self,
+        ]
     )
 
     public init() {}

@@ -31,7 +31,7 @@ public struct RegistryCredentialOptions: ParsableArguments {
             do {
                 operatorConfig = try ConfigLoader.load(path: config)
             } catch {
-                throw CommandFailure(message: "config \(config): \(error)", exitCode: 2)
+                throw CommandFailure(message: "\(error)", exitCode: 2)
             }
         } else {
             operatorConfig = OperatorConfig()

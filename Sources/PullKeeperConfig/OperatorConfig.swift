@@ -121,7 +121,9 @@ public struct RegistryEntry: Sendable, Hashable {
 /// `matchLabels` / `matchExpressions` as Kubernetes label selectors have them.
 public struct LabelSelector: Sendable, Hashable {
     public struct Requirement: Sendable, Hashable {
-        public enum Operator: String, Sendable, Hashable { case `in` = "In", notIn = "NotIn", exists = "Exists", doesNotExist = "DoesNotExist" }
+        public enum Operator: String, Sendable, Hashable {
+            case `in` = "In", notIn = "NotIn", exists = "Exists", doesNotExist = "DoesNotExist"
+        }
         public var key: String
         public var `operator`: Operator
         public var values: [String]
@@ -192,7 +194,9 @@ public struct IdentityConfig: Sendable, Hashable {
     /// Which registries it may be used for; nil = any allowed registry.
     public var registries: [String]?
 
-    public init(name: String, credential: CredentialConfig, namespaces: LabelSelector? = nil, registries: [String]? = nil) {
+    public init(
+        name: String, credential: CredentialConfig, namespaces: LabelSelector? = nil, registries: [String]? = nil
+    ) {
         self.name = name
         self.credential = credential
         self.namespaces = namespaces
@@ -274,7 +278,9 @@ public enum CredentialConfig: Sendable, Hashable {
         /// Second password to fall back to when the first is rejected (ACR admin accounts and tokens have two).
         public var password2File: String?
 
-        public init(username: String? = nil, usernameFile: String? = nil, passwordFile: String, password2File: String? = nil) {
+        public init(
+            username: String? = nil, usernameFile: String? = nil, passwordFile: String, password2File: String? = nil
+        ) {
             self.username = username
             self.usernameFile = usernameFile
             self.passwordFile = passwordFile

@@ -1,0 +1,165 @@
+import YAML
+
+/// Reads `identities`: unique names, exactly one credential kind each, and what each may serve.
+enum IdentityValidator {
+    static let kinds = ["servicePrincipal", "managedIdentity", "workloadIdentity", "environment", "static"]
+    static let keys = ["name", "namespaces", "registries"] + kinds
+
+    static func readAll(_ node: YAMLNode, config: OperatorConfig, reader: inout ConfigReader) -> [IdentityConfig] {
+        guard let items = node.sequence else {
+            if node.scalar?.isNull != true {
+                reader.report(node, "identities", "must be a list, found \(node.kindDescription)")
+            }
+            return []
+        }
+        var identities: [IdentityConfig] = []
+        var seen: [String: YAMLMark?] = [:]
+        for (index, item) in items.enumerated() {
+            let path = "identities[\(index)]"
+            guard let fields = reader.mapping(item, path, allowed: keys) else { continue }
+            guard let nameNode = fields["name"] else {
+                reader.report(item, "\(path).name", "is required")
+                continue
+            }
+            guard let name = reader.nonEmptyString(nameNode, "\(path).name") else { continue }
+            if let problem = KubernetesName.labelProblem(name) {
+                reader.report(nameNode, "\(path).name", problem)
+                continue
+            }
+            if let first = seen[name] {
+                let at = first.map { " (first defined at \($0))" } ?? ""
+                reader.report(nameNode, "\(path).name", "duplicate identity name \"\(name)\"\(at)")
+                continue
+            }
+            seen[name] = nameNode.mark
+            let present = kinds.filter { fields[$0] != nil }
+            guard present.count == 1, let kind = present.first, let kindNode = fields[kind] else {
+                let message =
+                    present.isEmpty
+                    ? "needs exactly one credential kind (one of \(kinds.joined(separator: ", ")))"
+                    : "has \(present.count) credential kinds (\(present.joined(separator: ", "))); choose one"
+                reader.report(item, path, message)
+                continue
+            }
+            guard let credential = readCredential(kind, kindNode, path: "\(path).\(kind)", reader: &reader) else {
+                continue
+            }
+            var identity = IdentityConfig(name: name, credential: credential)
+            if let selectorNode = fields["namespaces"] {
+                let selectorPath = "\(path).namespaces"
+                if let selectorFields = reader.mapping(
+                    selectorNode, selectorPath, allowed: ["matchLabels", "matchExpressions"])
+                {
+                    identity.namespaces = LabelSelectorReader.read(selectorFields, path: selectorPath, reader: &reader)
+                }
+            }
+            if let listNode = fields["registries"], let list = reader.stringList(listNode, "\(path).registries") {
+                for (position, (registry, registryNode)) in list.enumerated() {
+                    if let refusal = config.refusal(forRegistry: registry) {
+                        reader.report(registryNode, "\(path).registries[\(position)]", refusal)
+                    }
+                }
+                identity.registries = list.map(\.0)
+            }
+            identities.append(identity)
+        }
+        return identities
+    }
+
+    static func readCredential(
+        _ kind: String, _ node: YAMLNode, path: String, reader: inout ConfigReader
+    ) -> CredentialConfig? {
+        switch kind {
+        case "servicePrincipal":
+            let allowed = [
+                "tenantID", "clientID", "clientSecretFile", "certificateFile", "legacyRS256", "sendCertificateChain",
+            ]
+            guard let fields = reader.mapping(node, path, allowed: allowed) else { return nil }
+            let tenant = required(fields, "tenantID", in: node, path: path, reader: &reader)
+            let client = required(fields, "clientID", in: node, path: path, reader: &reader)
+            if let tenant, let tenantNode = fields["tenantID"], !isValidTenant(tenant) {
+                reader.report(
+                    tenantNode, "\(path).tenantID",
+                    "must be a tenant GUID or domain (letters, digits, '-' and '.'), found \"\(tenant)\"")
+            }
+            let secret = fields["clientSecretFile"].flatMap { reader.nonEmptyString($0, "\(path).clientSecretFile") }
+            let certificate = fields["certificateFile"].flatMap { reader.nonEmptyString($0, "\(path).certificateFile") }
+            if (fields["clientSecretFile"] == nil) == (fields["certificateFile"] == nil) {
+                reader.report(node, path, "needs exactly one of clientSecretFile or certificateFile")
+            }
+            let legacy = fields["legacyRS256"].flatMap { reader.bool($0, "\(path).legacyRS256") } ?? false
+            let chain =
+                fields["sendCertificateChain"].flatMap { reader.bool($0, "\(path).sendCertificateChain") } ?? false
+            guard let tenant, let client, (secret == nil) != (certificate == nil) else { return nil }
+            return .servicePrincipal(
+                .init(
+                    tenantID: tenant, clientID: client, clientSecretFile: secret,
+                    certificateFile: certificate, legacyRS256: legacy, sendCertificateChain: chain))
+        case "managedIdentity":
+            guard let fields = reader.mapping(node, path, allowed: ["clientID", "objectID", "resourceID", "endpoint"])
+            else { return nil }
+            let selectors = ["clientID", "objectID", "resourceID"].filter { fields[$0] != nil }
+            if selectors.count > 1 {
+                reader.report(
+                    node, path,
+                    "takes at most one of clientID, objectID, resourceID (found \(selectors.joined(separator: ", ")))")
+                return nil
+            }
+            var identity = CredentialConfig.ManagedIdentity()
+            if let key = selectors.first, let valueNode = fields[key],
+                let value = reader.nonEmptyString(valueNode, "\(path).\(key)")
+            {
+                identity.selector =
+                    key == "clientID" ? .clientID(value) : key == "objectID" ? .objectID(value) : .resourceID(value)
+            }
+            if let endpointNode = fields["endpoint"], let endpoint = reader.string(endpointNode, "\(path).endpoint") {
+                if let problem = HTTPSURL.problem(with: endpoint, allowHTTP: true) {
+                    reader.report(endpointNode, "\(path).endpoint", problem)
+                } else {
+                    identity.endpoint = endpoint
+                }
+            }
+            return .managedIdentity(identity)
+        case "workloadIdentity":
+            guard let fields = reader.mapping(node, path, allowed: ["tenantID", "clientID", "tokenFile"]) else {
+                return nil
+            }
+            let tenant = required(fields, "tenantID", in: node, path: path, reader: &reader)
+            let client = required(fields, "clientID", in: node, path: path, reader: &reader)
+            let file = required(fields, "tokenFile", in: node, path: path, reader: &reader)
+            guard let tenant, let client, let file else { return nil }
+            return .workloadIdentity(.init(tenantID: tenant, clientID: client, tokenFile: file))
+        case "environment":
+            _ = reader.mapping(node, path, allowed: [])
+            return .environment
+        default:
+            let allowed = ["username", "usernameFile", "passwordFile", "password2File"]
+            guard let fields = reader.mapping(node, path, allowed: allowed) else { return nil }
+            if (fields["username"] == nil) == (fields["usernameFile"] == nil) {
+                reader.report(node, path, "needs exactly one of username or usernameFile")
+            }
+            let username = fields["username"].flatMap { reader.nonEmptyString($0, "\(path).username") }
+            let usernameFile = fields["usernameFile"].flatMap { reader.nonEmptyString($0, "\(path).usernameFile") }
+            let password = required(fields, "passwordFile", in: node, path: path, reader: &reader)
+            let password2 = fields["password2File"].flatMap { reader.nonEmptyString($0, "\(path).password2File") }
+            guard let password, (username == nil) != (usernameFile == nil) else { return nil }
+            return .static(
+                .init(username: username, usernameFile: usernameFile, passwordFile: password, password2File: password2))
+        }
+    }
+
+    private static func required(
+        _ fields: [String: YAMLNode], _ key: String, in node: YAMLNode, path: String, reader: inout ConfigReader
+    ) -> String? {
+        guard let value = fields[key] else {
+            reader.report(node, "\(path).\(key)", "is required")
+            return nil
+        }
+        return reader.nonEmptyString(value, "\(path).\(key)")
+    }
+
+    /// azidentity's rule: a GUID or a verified domain.
+    static func isValidTenant(_ tenant: String) -> Bool {
+        !tenant.isEmpty && tenant.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The `.dockerconfigjson` payload: `{"auths":{"<server>":{"username","password","auth"}}}`.
+public struct DockerConfig: Sendable, Hashable {
+    public struct Entry: Sendable, Hashable, CustomStringConvertible {
+        public var username: String
+        public var password: String
+
+        public init(username: String, password: String) {
+            self.username = username
+            self.password = password
+        }
+
+        /// base64(username:password): skopeo reads only this, kubelet prefers it, so it must agree.
+        public var auth: String { Data("\(username):\(password)".utf8).base64EncodedString() }
+
+        public var description: String { "Entry(username: \(username), password: <redacted>)" }
+    }
+
+    public var auths: [String: Entry]
+
+    public init(auths: [String: Entry]) { self.auths = auths }
+
+    /// Deterministic JSON (sorted keys), so the same credentials always give the same bytes.
+    public func encoded() -> Data {
+        var object: [String: Any] = [:]
+        var auths: [String: Any] = [:]
+        for (server, entry) in self.auths {
+            auths[server] = ["username": entry.username, "password": entry.password, "auth": entry.auth]
+        }
+        object["auths"] = auths
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
+    }
+
+    /// Why a payload is unusable, or the decoded config. Entries whose `auth` disagrees with username/password,
+    /// or that lack either, count as corrupt: a client might read the wrong half.
+    public static func decode(_ data: Data) -> Result<DockerConfig, DockerConfigProblem> {
+        guard data.count <= 1 << 20 else { return .failure(.init("is larger than 1 MiB")) }
+        guard let object = try? JSONSerialization.jsonObject(with: data) else {
+            return .failure(.init("is not valid JSON"))
+        }
+        guard let root = object as? [String: Any], let auths = root["auths"] as? [String: Any] else {
+            return .failure(.init("has no \"auths\" object"))
+        }
+        var entries: [String: Entry] = [:]
+        for (server, value) in auths {
+            guard let fields = value as? [String: Any] else {
+                return .failure(.init("auths[\(server)] is not an object"))
+            }
+            let auth = fields["auth"] as? String
+            var username = fields["username"] as? String
+            var password = fields["password"] as? String
+            if let auth {
+                guard let decoded = Self.decodeBase64(auth), let text = String(data: decoded, encoding: .utf8),
+                    let colon = text.firstIndex(of: ":")
+                else { return .failure(.init("auths[\(server)].auth is not base64 of user:password")) }
+                let user = String(text[..<colon])
+                let pass = String(text[text.index(after: colon)...])
+                if (username != nil && username != user) || (password != nil && password != pass) {
+                    return .failure(.init("auths[\(server)].auth disagrees with username/password"))
+                }
+                username = user
+                password = pass
+            }
+            guard let username, let password, !username.isEmpty, !password.isEmpty else {
+                return .failure(.init("auths[\(server)] has no username and password"))
+            }
+            entries[server] = Entry(username: username, password: password)
+        }
+        return .success(DockerConfig(auths: entries))
+    }
+
+    /// Standard base64, padded or not (kubelet accepts both).
+    static func decodeBase64(_ text: String) -> Data? {
+        var padded = text
+        while padded.count % 4 != 0 { padded += "=" }
+        return Data(base64Encoded: padded)
+    }
+}
+
+/// What is wrong with a `.dockerconfigjson` payload.
+public struct DockerConfigProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { ".dockerconfigjson \(message)" }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+extension Reconciler {
+    /// With credentials in hand: write the Secret, or keep the old one when the new credentials cannot be had.
+    /// Nil when the Secret already holds exactly these credentials.
+    func write(
+        _ request: NamespaceRequest, hash: String, current: SecretSnapshot?, observed: ObservedSecret?,
+        credentials: [String: CredentialOutcome], refused: [EventNote], namespace: ObservedNamespace,
+        input: ReconcileInput
+    ) -> Decision? {
+        var entries: [String: DockerConfig.Entry] = [:]
+        var expiries: [Date] = []
+        var failures: [(String, CredentialFailure)] = []
+        let currentValid = current?.isValid(at: input.now) ?? false
+        for registry in request.registries {
+            switch credentials[registry] {
+            case .success(let credential):
+                entries[registry] = DockerConfig.Entry(username: credential.username, password: credential.password)
+                if let expiresOn = credential.expiresOn { expiries.append(expiresOn) }
+            case .failure(let failure):
+                failures.append((registry, failure))
+                // Never destroy what still works: keep the old entry for this registry while it is valid.
+                if currentValid, let old = current?.entries[registry], let expiresAt = current?.expiresAt {
+                    entries[registry] = old
+                    expiries.append(expiresAt)
+                }
+            case nil:
+                failures.append((registry, CredentialFailure(message: "no credential was fetched", retryable: true)))
+            }
+        }
+        let failureEvents = failures.map { registry, failure in
+            EventNote(.warning, "TokenFailed", "registry \(registry): \(failure.message)")
+        }
+        // Retryable failures back off (retrying before the old credential expires); terminal ones (a wrong secret)
+        // wait for the resync, since a rotated secret file brings no watch event.
+        let retry: Requeue =
+            failures.contains(where: \.1.retryable)
+            ? .backoff(cap: current?.expiresAt.map { .seconds(max(1, $0.timeIntervalSince(input.now) - 1)) })
+            : .after(self.config.refresh.resync)
+        // Nothing new to write: either everything failed, or only old entries would be rewritten.
+        let fresh = request.registries.filter { if case .success = credentials[$0] { true } else { false } }
+        if fresh.isEmpty {
+            return Decision(.none, events: refused + failureEvents, requeue: retry, state: .failing)
+        }
+        let expiresAt = expiries.min()
+        let config = DockerConfig(auths: entries)
+        let data = config.encoded()
+        if let current, case .success(let existing) = current.config, existing == config, current.hash == hash,
+            current.expiresAt == expiresAt
+        {
+            // Same credentials as already written (a cached token): nothing to do.
+            return failures.isEmpty
+                ? nil : Decision(.none, events: refused + failureEvents, requeue: retry, state: .failing)
+        }
+        var annotations = [
+            SecretLayout.refreshedAtAnnotation: SecretLayout.timestamp(input.now),
+            SecretLayout.inputsHashAnnotation: hash,
+        ]
+        if let expiresAt { annotations[SecretLayout.expiresAtAnnotation] = SecretLayout.timestamp(expiresAt) }
+        let desired = DesiredSecret(
+            name: request.secretName, labels: [SecretLayout.managedByLabel: SecretLayout.managedByValue],
+            annotations: annotations, dockerConfigJSON: data,
+            registries: request.registries.filter { entries[$0] != nil },
+            expiresAt: expiresAt)
+        let expiry = expiresAt.map { ", expires \(SecretLayout.timestamp($0))" } ?? ""
+        let registryList = desired.registries.joined(separator: ", ")
+        if let observed {
+            let event = EventNote(
+                .normal, "SecretRefreshed", "refreshed credentials for \(registryList)\(expiry)",
+                subject: .secret(request.secretName))
+            return Decision(
+                .updateSecret(desired, resourceVersion: observed.resourceVersion),
+                events: refused + failureEvents + [event], requeue: failures.isEmpty ? .never : retry,
+                state: failures.isEmpty ? .refreshing : .failing)
+        }
+        let event = EventNote(
+            .normal, "SecretCreated", "created credentials for \(registryList)\(expiry)",
+            subject: .secret(request.secretName))
+        return Decision(
+            .createSecret(desired), events: refused + failureEvents + [event],
+            requeue: failures.isEmpty ? .never : retry, state: failures.isEmpty ? .pending : .failing)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import PullKeeperConfig
+
+/// Pure decisions: observed state + config + `now` → one `Decision`. No I/O, no clock, no randomness.
+///
+/// The checks run in a fixed order and the first that has something to do wins; the executor performs that one
+/// write and the resulting watch event (or the requeue) brings the next pass.
+public struct Reconciler: Sendable {
+    public var config: OperatorConfig
+    public var schedule: RefreshSchedule
+
+    public init(config: OperatorConfig, schedule: RefreshSchedule? = nil) {
+        self.config = config
+        self.schedule = schedule ?? RefreshSchedule(fraction: config.refresh.fraction, jitter: config.refresh.jitter)
+    }
+
+    public func decide(_ input: ReconcileInput) -> Decision {
+        guard let namespace = input.namespace, !namespace.terminating else {
+            return Decision(.none, state: .notManaged)
+        }
+        let managed = input.secrets.filter(\.isManaged)
+        switch NamespaceRequest.read(namespace, config: config) {
+        case .notOptedIn:
+            return cleanUp(managed: managed, keep: nil, input: input) ?? Decision(.none, state: .notManaged)
+        case .invalid(let problems):
+            return Decision(.none, events: problems, requeue: .never, state: .refused)
+        case .optedIn(let request, let refused):
+            return decide(request, refused: refused, namespace: namespace, managed: managed, input: input)
+        }
+    }
+
+    private func decide(
+        _ request: NamespaceRequest, refused: [EventNote], namespace: ObservedNamespace, managed: [ObservedSecret],
+        input: ReconcileInput
+    ) -> Decision {
+        let observed = input.secrets.first { $0.name == request.secretName }
+        if let observed, !observed.isManaged {
+            let message = "Secret \(request.secretName) exists and is not managed by pullkeeper; it is left alone"
+            return Decision(
+                .none, events: refused + [EventNote(.warning, "SecretConflict", message, subject: .namespace)],
+                requeue: .after(config.refresh.resync), state: .conflict)
+        }
+        if let observed, observed.type != SecretLayout.dockerConfigJSONType {
+            // The type is immutable: our own Secret of the wrong type must be recreated.
+            return Decision(
+                .deleteSecret(name: observed.name, uid: observed.uid, resourceVersion: observed.resourceVersion),
+                events: refused, state: .refreshing)
+        }
+        guard !request.registries.isEmpty else {
+            return Decision(.none, events: refused, requeue: .never, state: .refused)
+        }
+        let current = observed.map { SecretSnapshot($0) }
+        let hash = SecretLayout.inputsHash(
+            identity: request.identity, registries: request.registries, scope: request.scope)
+        let staticIdentity = config.identity(named: request.identity).map(\.isStatic) ?? false
+        let needsCredentials =
+            staticIdentity
+            || refreshReason(current, hash: hash, registries: request.registries, key: namespace.name, input: input)
+                != nil
+
+        if needsCredentials {
+            guard let credentials = input.credentials else {
+                let requests = request.registries.map { registry in
+                    CredentialRequest(
+                        identity: request.identity, registry: registry, scope: request.scope,
+                        mustExpireAfter: current?.hash == hash ? current?.expiresAt : nil)
+                }
+                return Decision(
+                    .fetchCredentials(requests), events: refused, state: current == nil ? .pending : .refreshing)
+            }
+            if let decision = write(
+                request, hash: hash, current: current, observed: observed, credentials: credentials,
+                refused: refused, namespace: namespace, input: input)
+            {
+                return decision
+            }
+        }
+        // The Secret is current: attach it, tidy up old ones, then wait for the refresh boundary.
+        if let decision = attachments(request, input: input, events: refused) { return decision }
+        if let decision = cleanUp(managed: managed, keep: request.secretName, input: input) { return decision }
+        return Decision(
+            .none, events: refused, requeue: upToDateRequeue(current, key: namespace.name, input: input),
+            state: .upToDate)
+    }
+
+    /// Why the current Secret must get new credentials, or nil when it is still good.
+    func refreshReason(
+        _ current: SecretSnapshot?, hash: String, registries: [String], key: String, input: ReconcileInput
+    ) -> String? {
+        guard let current else { return "missing" }
+        guard case .success(let config) = current.config else { return "corrupt" }
+        guard current.hash == hash else { return "inputs changed" }
+        guard Set(config.auths.keys) == Set(registries) else { return "registries changed" }
+        guard let expiresAt = current.expiresAt, let refreshedAt = current.refreshedAt else { return "no expiry" }
+        let boundary = schedule.boundary(refreshedAt: refreshedAt, expiresAt: expiresAt, key: key)
+        return input.now >= boundary ? "due" : nil
+    }
+
+    private func upToDateRequeue(_ current: SecretSnapshot?, key: String, input: ReconcileInput) -> Requeue {
+        guard let current, let expiresAt = current.expiresAt, let refreshedAt = current.refreshedAt else {
+            return .after(config.refresh.resync)
+        }
+        let boundary = schedule.boundary(refreshedAt: refreshedAt, expiresAt: expiresAt, key: key)
+        return .after(schedule.requeue(at: boundary, now: input.now))
+    }
+}
+
+extension IdentityConfig {
+    var isStatic: Bool {
+        if case .static = credential { return true }
+        return false
+    }
+}

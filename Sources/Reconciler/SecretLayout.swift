@@ -1,0 +1,37 @@
+import Crypto
+import Foundation
+
+/// Names fixed by PRODUCT.md §1 and §2.
+public enum SecretLayout {
+    public static let dockerConfigJSONType = "kubernetes.io/dockerconfigjson"
+    public static let dockerConfigJSONKey = ".dockerconfigjson"
+    public static let managedByLabel = "app.kubernetes.io/managed-by"
+    public static let managedByValue = "pullkeeper"
+    public static let expiresAtAnnotation = "pullkeeper.io/expires-at"
+    public static let refreshedAtAnnotation = "pullkeeper.io/refreshed-at"
+    public static let inputsHashAnnotation = "pullkeeper.io/inputs-hash"
+    public static let registriesAnnotation = "pullkeeper.io/registries"
+    public static let identityAnnotation = "pullkeeper.io/identity"
+    public static let serviceAccountsAnnotation = "pullkeeper.io/service-accounts"
+    public static let secretNameAnnotation = "pullkeeper.io/secret-name"
+    public static let scopeAnnotation = "pullkeeper.io/scope"
+    /// The username ACR expects with a refresh or access token.
+    public static let tokenUsername = "00000000-0000-0000-0000-000000000000"
+
+    /// Hash of what the Secret was made from: a change forces a new credential.
+    public static func inputsHash(identity: String, registries: [String], scope: String?) -> String {
+        let text =
+            "identity=\(identity)\nregistries=\(registries.sorted().joined(separator: ","))\nscope=\(scope ?? "")"
+        return SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// RFC 3339 in UTC, whole seconds.
+    public static func timestamp(_ date: Date) -> String {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)).ISO8601Format()
+    }
+
+    public static func parseTimestamp(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        return try? Date(text, strategy: .iso8601)
+    }
+}

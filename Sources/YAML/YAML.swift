@@ -1,0 +1,2 @@
+/// Entry points of the YAML layer: `YAML.parse`, `YAML.parseDocument`, `YAML.emit`.
+public enum YAML {}
