@@ -31,7 +31,7 @@ struct LogSafetyTests {
         let provider = TokenProvider(transport: transport, logger: logger)
         func identity(_ tenant: String) -> RegistryIdentity {
             RegistryIdentity(
-                name: "ci-sp",
+                name: tenant == "bad" ? "ci-sp-bad" : "ci-sp",
                 kind: .entra(ClientSecretCredential(
                     tenantID: tenant, clientID: "cid", secretFile: secretFile, authorityHost: "https://h.test/",
                     transport: transport)))
