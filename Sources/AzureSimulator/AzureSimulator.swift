@@ -91,17 +91,19 @@ public final class AzureSimulator: Sendable {
     /// Issuer of the federated tokens from `issueFederatedToken`.
     public var oidcIssuer: String { configuration.oidcIssuer }
 
-    /// A simulator with a fresh CA, TLS certificate and signing keys; nothing registered, not listening.
-    public init(configuration: Configuration = Configuration(), pki: SimulatorPKI? = nil) throws {
-        let pki = try pki ?? SimulatorPKI.makeCA(commonName: "pullkeeper Azure simulator CA")
+    /// A simulator with fresh key material (a new CA unless `pki` is given); nothing registered, not listening.
+    public convenience init(configuration: Configuration = Configuration(), pki: SimulatorPKI? = nil) throws {
+        try self.init(configuration: configuration, keys: try AzureSimulatorKeys.generate(pki: pki))
+    }
+
+    /// A simulator with the given key material (tests share one set: RSA key generation is slow in debug builds).
+    public init(configuration: Configuration = Configuration(), keys: AzureSimulatorKeys) throws {
         self.configuration = configuration
-        self.pki = pki
-        tlsCertificate = try pki.issue(commonName: "pullkeeper Azure simulator")
-        signingCertificate = try pki.issue(
-            commonName: "pullkeeper simulated ACR token signer", dnsNames: [], ipAddresses: [],
-            keyKind: .rsa2048, usage: .signing, validFor: .seconds(86_400 * 365))
+        pki = keys.pki
+        tlsCertificate = keys.tlsCertificate
+        signingCertificate = keys.signingCertificate
         signingKey = try _RSA.Signing.PrivateKey(pemRepresentation: signingCertificate.privateKeyPEM)
-        entraKey = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        entraKey = keys.entraKey
         entraKeyID = SimBase64.url(SHA256.hash(data: entraKey.publicKey.derRepresentation)).prefix(16).description
         signingKeyID = Self.libtrustKeyID(spki: Array(signingKey.publicKey.derRepresentation))
         caCertificatePEM = pki.caCertificatePEM

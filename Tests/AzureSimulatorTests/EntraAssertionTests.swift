@@ -11,7 +11,7 @@ struct EntraAssertionTests {
     static func certificateApp(_ h: Harness) throws -> IssuedCertificate {
         h.simulator.addTenant(Harness.tenant)
         try h.simulator.addApplication(tenant: Harness.tenant, clientID: client)
-        let certificate = try h.simulator.issueClientCertificate(commonName: "cert-app")
+        let certificate = try Harness.sharedClientCertificate.get()
         try h.simulator.addCertificate(
             tenant: Harness.tenant, clientID: client, certificatePEM: certificate.certificatePEM)
         return certificate
@@ -48,7 +48,7 @@ struct EntraAssertionTests {
     func badAssertion(_ bad: Bad) async throws {
         try await Harness.with { h async throws in
             let certificate = try Self.certificateApp(h)
-            let other = try h.simulator.issueClientCertificate(commonName: "other")
+            let other = try Harness.otherClientCertificate.get()
             let now = Int(Date().timeIntervalSince1970)
             let assertion = try TestJWT.assertion(
                 certificatePEM: certificate.certificatePEM,
@@ -79,7 +79,7 @@ struct EntraAssertionTests {
             let replay = try await Self.post(h, assertion: assertion)
             #expect(replay.status == 401)
             #expect(replay.json["error_codes"] as? [Int] == [700027])
-            let other = try h.simulator.issueClientCertificate(commonName: "other")
+            let other = try Harness.otherClientCertificate.get()
             let unknown = try TestJWT.assertion(
                 certificatePEM: other.certificatePEM, keyPEM: other.privateKeyPEM, clientID: Self.client,
                 audience: h.tokenURL)

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import SimulatorPKI
 import Testing
 
 /// One HTTP exchange as the tests see it.
@@ -25,6 +26,17 @@ struct Harness {
     let simulator: AzureSimulator
     let client: HTTPClient
     static let tenant = "72f988bf-0000-4000-8000-2d7cd011db47"
+    /// One key set for every test: RSA key generation dominates a debug build's start-up time.
+    static let sharedKeys = Result { try AzureSimulatorKeys.generate() }
+    /// One RSA client certificate for every certificate-credential test.
+    static let sharedClientCertificate = Result {
+        try sharedKeys.get().pki.issue(
+            commonName: "cert-app", dnsNames: [], ipAddresses: [], keyKind: .rsa2048, usage: .client)
+    }
+    static let otherClientCertificate = Result {
+        try sharedKeys.get().pki.issue(
+            commonName: "other", dnsNames: [], ipAddresses: [], keyKind: .rsa2048, usage: .client)
+    }
 
     /// Runs `body` against a fresh simulator and always shuts both down.
     static func with<T>(
@@ -32,7 +44,7 @@ struct Harness {
         _ body: (Harness) async throws -> T
     ) async throws -> T {
         let simulator = try AzureSimulator(
-            configuration: .init(lifetimes: lifetimes, registryListeners: 2))
+            configuration: .init(lifetimes: lifetimes, registryListeners: 2), keys: try sharedKeys.get())
         try await simulator.start()
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(simulator.caCertificatePEM.utf8)))

@@ -1,8 +1,10 @@
 import _CryptoExtras
 
 enum TestKeys {
-    /// A throw-away RSA key for tokens the simulator cannot verify.
+    private static let shared = Result { try _RSA.Signing.PrivateKey(keySize: .bits2048) }
+
+    /// A foreign RSA key (shared: generation is slow) for tokens the simulator must not trust.
     static func rsa() throws -> _RSA.Signing.PrivateKey {
-        try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        try shared.get()
     }
 }
