@@ -10,6 +10,8 @@ public struct PullKeeper: AsyncParsableCommand {
             CheckCommand.self,
             SimulateCommand.self,
             VersionCommand.self,
+            TokenCommand.self,
+            LoginCommand.self,
         ]
     )
 
