@@ -36,7 +36,8 @@ enum ACRErrorClassifier {
                     + "to the requested scope (\(suffix))")
         case 404:
             return error(
-                .registryRejected, "the token service has no /oauth2/\(step) endpoint: is authEndpoint right? (\(suffix))")
+                .registryRejected,
+                "the token service has no /oauth2/\(step) endpoint: is authEndpoint right? (\(suffix))")
         default:
             return error(.registryRejected, "the token service refused the /oauth2/\(step) request (\(suffix))")
         }

@@ -53,7 +53,8 @@ public struct ClientAssertion: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let signingInput =
-            LenientBase64.urlEncode(try encoder.encode(header)) + "." + LenientBase64.urlEncode(try encoder.encode(claims))
+            LenientBase64.urlEncode(try encoder.encode(header)) + "."
+            + LenientBase64.urlEncode(try encoder.encode(claims))
         let signature: _RSA.Signing.RSASignature
         do {
             let padding: _RSA.Signing.Padding = algorithm == .ps256 ? .PSS : .insecurePKCS1v1_5

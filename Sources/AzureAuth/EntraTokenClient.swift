@@ -45,7 +45,8 @@ struct EntraTokenClient: Sendable {
                 method: .post, url: tokenURL,
                 headers: [FormEncoding.contentType, ("Accept", "application/json")],
                 body: FormEncoding.body(fields), tls: tls)
-            logger.debug("requesting Entra ID token", metadata: ["entra.tenant": "\(tenantID)", "entra.scope": "\(scope)"])
+            logger.debug(
+                "requesting Entra ID token", metadata: ["entra.tenant": "\(tenantID)", "entra.scope": "\(scope)"])
             let response = try await transport.send(request)
             guard response.status == 200 else {
                 let error = EntraErrorClassifier.classify(response, clientID: clientID, tenant: tenantID)

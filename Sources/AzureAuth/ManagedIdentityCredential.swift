@@ -102,6 +102,7 @@ public struct ManagedIdentityCredential: TokenCredential {
             throw AzureAuthError(code: .invalidConfiguration, detail: "managed identity endpoint \(url) is not a URL")
         }
         let separator = url.contains("?") ? "&" : "?"
-        return HTTPRequestData(method: .get, url: url + separator + FormEncoding.encode(query), headers: headers, tls: tls)
+        return HTTPRequestData(
+            method: .get, url: url + separator + FormEncoding.encode(query), headers: headers, tls: tls)
     }
 }

@@ -10,7 +10,9 @@ public struct StaticCredential: Sendable, Hashable {
     /// The second password (ACR admin accounts and tokens have two), used when the first is missing.
     public var password2File: String?
 
-    public init(username: String? = nil, usernameFile: String? = nil, passwordFile: String, password2File: String? = nil) {
+    public init(
+        username: String? = nil, usernameFile: String? = nil, passwordFile: String, password2File: String? = nil
+    ) {
         self.username = username
         self.usernameFile = usernameFile
         self.passwordFile = passwordFile
@@ -23,7 +25,8 @@ public struct StaticCredential: Sendable, Hashable {
         let logins = try allLogins()
         guard let first = logins.first else {
             throw AzureAuthError(
-                code: .unreadableFile, detail: "cannot read the password file \(passwordFile)"
+                code: .unreadableFile,
+                detail: "cannot read the password file \(passwordFile)"
                     + (password2File.map { " nor the password2 file \($0)" } ?? ""))
         }
         return first

@@ -116,7 +116,9 @@ public actor TokenProvider {
             expiresOn: refresh.expiresOn, kind: .refreshToken)
     }
 
-    private func fetchEntra(_ credential: any TokenCredential, scope: String, logger: Logger) async throws -> AccessToken {
+    private func fetchEntra(
+        _ credential: any TokenCredential, scope: String, logger: Logger
+    ) async throws -> AccessToken {
         if credential.usesInstanceMetadata { try await imdsLimiter.acquire() }
         let token = try await credential.token(for: scope, logger: logger)
         logger.debug("Entra ID token obtained", metadata: ["token.expires_at": "\(token.expiresOn)"])

@@ -66,7 +66,8 @@ extension RegistryPrincipal {
             switch scope.type {
             case "repository", "artifact-repository":
                 let allowed = actions(repository: scope.name)
-                granted = scope.actions.contains("*")
+                granted =
+                    scope.actions.contains("*")
                     ? allowed.sorted() : scope.actions.filter { allowed.contains($0) }
             case "registry" where scope.name == "catalog":
                 granted = mayListCatalog ? ["*"] : []

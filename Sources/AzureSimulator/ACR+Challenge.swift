@@ -49,7 +49,8 @@ extension AzureSimulator {
             value += ",scope=\"\(scope.type):\(scope.name):\(scope.actions.joined(separator: ","))\""
         }
         if let error { value += ",error=\"\(error)\"" }
-        let message = scope == nil
+        let message =
+            scope == nil
             ? "authentication required, visit https://aka.ms/acr/authorization for more information."
             : "authentication required"
         return acrError(401, "UNAUTHORIZED", message, headers: [("Www-Authenticate", value), Self.apiVersionHeader])

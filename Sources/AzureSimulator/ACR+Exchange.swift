@@ -2,7 +2,9 @@ import Foundation
 
 extension AzureSimulator {
     /// Entra token audiences ACR accepts: its own always, Resource Manager's only while the policy allows it.
-    static let acrAudiences: Set<String> = ["https://containerregistry.azure.net", "https://containerregistry.azure.net/"]
+    static let acrAudiences: Set<String> = [
+        "https://containerregistry.azure.net", "https://containerregistry.azure.net/",
+    ]
     static let armAudiences: Set<String> = [
         "https://management.azure.com/", "https://management.azure.com",
         "https://management.core.windows.net/", "https://management.chinacloudapi.cn/",
@@ -47,7 +49,8 @@ extension AzureSimulator {
         }
         guard let role else {
             logger.debug("Azure simulator refused an exchange: no role", metadata: ["registry.host": "\(service)"])
-            return acrError(401, "UNAUTHORIZED",
+            return acrError(
+                401, "UNAUTHORIZED",
                 "the principal \(appID) has no role (AcrPull, AcrPush or Owner) on registry \(registry.loginServer)")
         }
         do {

@@ -27,7 +27,8 @@ extension AzureSimulator {
             }
         } else {
             guard let basic = request.basicCredentials else {
-                return acrError(401, "UNAUTHORIZED", "authentication required",
+                return acrError(
+                    401, "UNAUTHORIZED", "authentication required",
                     headers: [("Www-Authenticate", "Basic realm=\"\(realm)\"")])
             }
             credentials = basic
@@ -45,10 +46,12 @@ extension AzureSimulator {
                 service: registry.loginServer, subject: principal.subject, tenant: tenant, lifetime: lifetime,
                 extraClaims: ["grant_type": "access_token", "access": access])
             let issuedAt = Date(timeIntervalSince1970: TimeInterval(token.issuedAt))
-            return .json(200, [
-                "access_token": token.value, "token": token.value, "expires_in": token.expiresIn,
-                "issued_at": ISO8601DateFormatter().string(from: issuedAt),
-            ])
+            return .json(
+                200,
+                [
+                    "access_token": token.value, "token": token.value, "expires_in": token.expiresIn,
+                    "issued_at": ISO8601DateFormatter().string(from: issuedAt),
+                ])
         } catch {
             return acrError(500, "UNKNOWN", "token signing failed")
         }

@@ -25,7 +25,9 @@ extension AzureSimulator {
 
     /// Adds a client secret to an app; an `expired` secret is answered with AADSTS7000222.
     public func addClientSecret(tenant: String, clientID: String, secret: String, expired: Bool = false) throws {
-        try withApp(tenant: tenant, clientID: clientID) { $0.secrets.append(SimSecret(value: secret, expired: expired)) }
+        try withApp(tenant: tenant, clientID: clientID) {
+            $0.secrets.append(SimSecret(value: secret, expired: expired))
+        }
     }
 
     /// Removes every client secret of an app (rotation tests add the new one afterwards).

@@ -8,9 +8,11 @@ extension AzureSimulator {
             return .plain(404, "not found")
         }
         if let fault = countAndTakeFault(endpoint) {
-            logger.debug("Azure simulator injected a fault", metadata: [
-                "simulator.endpoint": "\(endpoint.rawValue)", "http.status": "\(fault.status)",
-            ])
+            logger.debug(
+                "Azure simulator injected a fault",
+                metadata: [
+                    "simulator.endpoint": "\(endpoint.rawValue)", "http.status": "\(fault.status)",
+                ])
             return faultResponse(fault, endpoint: endpoint)
         }
         return handler()
@@ -23,7 +25,8 @@ extension AzureSimulator {
         switch (method, segments) {
         case ("POST", let s) where s.count == 4 && s[1] == "oauth2" && s[2] == "v2.0" && s[3] == "token":
             return (.entra, { self.entraToken(request, tenantSegment: s[0]) })
-        case ("GET", let s) where s.count == 4 && s[1] == "v2.0" && s[2] == ".well-known"
+        case ("GET", let s)
+        where s.count == 4 && s[1] == "v2.0" && s[2] == ".well-known"
             && s[3] == "openid-configuration":
             return (.openidConfiguration, { self.openIDConfiguration(request, tenantSegment: s[0]) })
         case ("GET", ["metadata", "identity", "oauth2", "token"]):
@@ -48,7 +51,8 @@ extension AzureSimulator {
             let error = fault.status == 429 ? "temporarily_unavailable" : "server_error"
             return .json(fault.status, ["error": error, "error_description": "simulated failure"], headers: retry)
         case .imds, .appService:
-            return .json(fault.status, ["error": "simulated", "error_description": "simulated failure"], headers: retry)
+            return .json(
+                fault.status, ["error": "simulated", "error_description": "simulated failure"], headers: retry)
         case .challenge, .exchange, .token:
             let code = fault.status == 429 ? "TOOMANYREQUESTS" : "UNAVAILABLE"
             return acrError(fault.status, code, "simulated failure", headers: retry)

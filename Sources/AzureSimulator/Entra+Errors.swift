@@ -25,22 +25,26 @@ struct EntraError: Error, Sendable {
         status: 401, error: "invalid_client", code: 7000218,
         message: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
     static func badScope(_ detail: String) -> EntraError {
-        EntraError(status: 400, error: "invalid_scope", code: 70011,
+        EntraError(
+            status: 400, error: "invalid_scope", code: 70011,
             message: "The provided value for the input parameter 'scope' is not valid. \(detail)")
     }
     static func badAssertion(_ detail: String) -> EntraError {
-        EntraError(status: 401, error: "invalid_client", code: 700027,
+        EntraError(
+            status: 401, error: "invalid_client", code: 700027,
             message: "Client assertion failed signature validation. \(detail)")
     }
     static func assertionTime(_ detail: String) -> EntraError {
-        EntraError(status: 401, error: "invalid_client", code: 700024,
+        EntraError(
+            status: 401, error: "invalid_client", code: 700024,
             message: "Client assertion is not within its valid time range. \(detail)")
     }
     static let assertionSubject = EntraError(
         status: 401, error: "invalid_client", code: 700021,
         message: "Client assertion application identifier doesn't match 'client_id' parameter.")
     static func noFederatedMatch(_ detail: String) -> EntraError {
-        EntraError(status: 400, error: "invalid_request", code: 70021,
+        EntraError(
+            status: 400, error: "invalid_request", code: 70021,
             message: "No matching federated identity record found for presented assertion. \(detail)")
     }
     static func badRequest(_ detail: String) -> EntraError {
@@ -61,12 +65,15 @@ extension AzureSimulator {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss'Z'"
         let timestamp = formatter.string(from: Date())
-        let description = "AADSTS\(failure.code): \(failure.message)\r\nTrace ID: \(trace)\r\n"
+        let description =
+            "AADSTS\(failure.code): \(failure.message)\r\nTrace ID: \(trace)\r\n"
             + "Correlation ID: \(correlation)\r\nTimestamp: \(timestamp)"
-        return .json(failure.status, [
-            "error": failure.error, "error_description": description, "error_codes": [failure.code],
-            "timestamp": timestamp, "trace_id": trace, "correlation_id": correlation,
-            "error_uri": authorityHost + "error?code=\(failure.code)",
-        ])
+        return .json(
+            failure.status,
+            [
+                "error": failure.error, "error_description": description, "error_codes": [failure.code],
+                "timestamp": timestamp, "trace_id": trace, "correlation_id": correlation,
+                "error_uri": authorityHost + "error?code=\(failure.code)",
+            ])
     }
 }

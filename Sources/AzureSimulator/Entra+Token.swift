@@ -22,8 +22,12 @@ extension AzureSimulator {
             throw EntraError.badRequest("The request body must contain the following parameter: 'grant_type'.")
         }
         guard grant == "client_credentials" else { throw EntraError.badGrant }
-        let basic = request.basicCredentials.map { (user: $0.user.removingPercentEncoding ?? $0.user,
-            password: $0.password.removingPercentEncoding ?? $0.password) }
+        let basic = request.basicCredentials.map {
+            (
+                user: $0.user.removingPercentEncoding ?? $0.user,
+                password: $0.password.removingPercentEncoding ?? $0.password
+            )
+        }
         guard let clientID = form["client_id"] ?? basic?.user, !clientID.isEmpty else {
             throw EntraError.badRequest("The request body must contain the following parameter: 'client_id'.")
         }
@@ -36,8 +40,9 @@ extension AzureSimulator {
             try checkSecret(secret, of: app)
         } else if let assertion = form["client_assertion"] {
             guard form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" else {
-                throw EntraError.badRequest("client_assertion_type must be "
-                    + "urn:ietf:params:oauth:client-assertion-type:jwt-bearer.")
+                throw EntraError.badRequest(
+                    "client_assertion_type must be "
+                        + "urn:ietf:params:oauth:client-assertion-type:jwt-bearer.")
             }
             try checkAssertion(assertion, app: app, tenantSegment: tenantSegment, request: request)
         } else {
@@ -47,10 +52,12 @@ extension AzureSimulator {
         let token = try mintEntraToken(
             tenantID: tenant.id, clientID: app.clientID, objectID: app.objectID, resource: resource,
             lifetime: lifetime)
-        return .json(200, [
-            "token_type": "Bearer", "expires_in": token.expiresIn, "ext_expires_in": token.expiresIn,
-            "access_token": token.value,
-        ])
+        return .json(
+            200,
+            [
+                "token_type": "Bearer", "expires_in": token.expiresIn, "ext_expires_in": token.expiresIn,
+                "access_token": token.value,
+            ])
     }
 
     private func checkSecret(_ secret: String, of app: SimApp) throws {
@@ -80,16 +87,20 @@ extension AzureSimulator {
             return entraErrorResponse(.unknownTenant)
         }
         let base = authorityHost + tenant.id
-        return .json(200, [
-            "issuer": base + "/v2.0",
-            "token_endpoint": base + "/oauth2/v2.0/token",
-            "authorization_endpoint": base + "/oauth2/v2.0/authorize",
-            "jwks_uri": base + "/discovery/v2.0/keys",
-            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-            "response_types_supported": ["code", "id_token", "token"],
-            "subject_types_supported": ["pairwise"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "tenant_region_scope": "WW",
-        ])
+        return .json(
+            200,
+            [
+                "issuer": base + "/v2.0",
+                "token_endpoint": base + "/oauth2/v2.0/token",
+                "authorization_endpoint": base + "/oauth2/v2.0/authorize",
+                "jwks_uri": base + "/discovery/v2.0/keys",
+                "token_endpoint_auth_methods_supported": [
+                    "client_secret_post", "private_key_jwt", "client_secret_basic",
+                ],
+                "response_types_supported": ["code", "id_token", "token"],
+                "subject_types_supported": ["pairwise"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "tenant_region_scope": "WW",
+            ])
     }
 }

@@ -44,7 +44,8 @@ struct SimResponse: Sendable {
 
     /// A JSON response (sorted keys, no escaped slashes); bodies are built from simulator data, never fail.
     static func json(_ status: Int, _ object: [String: Any], headers: [(String, String)] = []) -> SimResponse {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data("{}".utf8)
         return SimResponse(
             status: status, headers: [("Content-Type", "application/json; charset=utf-8")] + headers, body: Array(data))

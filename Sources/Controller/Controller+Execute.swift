@@ -18,7 +18,8 @@ extension Controller {
             secret.data = [SecretLayout.dockerConfigJSONKey: desired.dockerConfigJSON]
             _ = try await client.create(secret)
         case .updateSecret(let desired, let resourceVersion):
-            var secret = secrets.cache.get(namespace: namespace, name: desired.name)
+            var secret =
+                secrets.cache.get(namespace: namespace, name: desired.name)
                 ?? Secret(metadata: ObjectMeta(name: desired.name, namespace: namespace))
             secret.metadata.resourceVersion = resourceVersion
             secret.metadata.labels = (secret.metadata.labels ?? [:]).merging(desired.labels) { $1 }
@@ -31,22 +32,26 @@ extension Controller {
             secret.data = data
             _ = try await client.update(secret)
         case .deleteSecret(let name, let uid, let resourceVersion):
-            let preconditions = DeleteOptions.Preconditions(uid: uid.isEmpty ? nil : uid, resourceVersion: resourceVersion)
-            try await client.delete(Secret.self, name: name, namespace: namespace, options: DeleteOptions(preconditions: preconditions))
+            let preconditions = DeleteOptions.Preconditions(
+                uid: uid.isEmpty ? nil : uid, resourceVersion: resourceVersion)
+            try await client.delete(
+                Secret.self, name: name, namespace: namespace, options: DeleteOptions(preconditions: preconditions))
         case .attach(let account, let secret, let resourceVersion, let createList):
             let entry: JSONValue = ["name": .string(secret)]
             let operations: [JSONPatchOperation] = [
                 .test("/metadata/resourceVersion", .string(resourceVersion)),
                 createList ? .add("/imagePullSecrets", .array([entry])) : .add("/imagePullSecrets/-", entry),
             ]
-            _ = try await client.patch(ServiceAccount.self, name: account, namespace: namespace, patch: .json(operations))
+            _ = try await client.patch(
+                ServiceAccount.self, name: account, namespace: namespace, patch: .json(operations))
         case .detach(let account, let secret, let index, let resourceVersion):
             let operations: [JSONPatchOperation] = [
                 .test("/metadata/resourceVersion", .string(resourceVersion)),
                 .test("/imagePullSecrets/\(index)/name", .string(secret)),
                 .remove("/imagePullSecrets/\(index)"),
             ]
-            _ = try await client.patch(ServiceAccount.self, name: account, namespace: namespace, patch: .json(operations))
+            _ = try await client.patch(
+                ServiceAccount.self, name: account, namespace: namespace, patch: .json(operations))
         }
     }
 }

@@ -57,9 +57,11 @@ extension Controller {
             await queue.add(namespace, after: .milliseconds(200))
             return
         }
-        logger.warning("write failed", metadata: [
-            "namespace.name": "\(namespace)", "action": "\(action.name)", "error": "\(error)",
-        ])
+        logger.warning(
+            "write failed",
+            metadata: [
+                "namespace.name": "\(namespace)", "action": "\(action.name)", "error": "\(error)",
+            ])
         await queue.retry(namespace)
     }
 
@@ -91,7 +93,8 @@ extension Controller {
         let observedAccounts = accountIndex.names(in: name).compactMap { accounts.cache.get(namespace: name, name: $0) }
             .map(ObservedServiceAccount.init)
         return ReconcileInput(
-            namespace: namespace.map(ObservedNamespace.init), secrets: observedSecrets, serviceAccounts: observedAccounts,
+            namespace: namespace.map(ObservedNamespace.init), secrets: observedSecrets,
+            serviceAccounts: observedAccounts,
             now: date)
     }
 
@@ -157,7 +160,9 @@ extension ObservedSecret {
 extension ObservedServiceAccount {
     init(_ account: ServiceAccount) {
         self.init(
-            name: account.metadata.name ?? "", imagePullSecrets: (account.imagePullSecrets ?? []).map { Optional($0.name) },
-            hasImagePullSecrets: account.imagePullSecrets != nil, resourceVersion: account.metadata.resourceVersion ?? "")
+            name: account.metadata.name ?? "",
+            imagePullSecrets: (account.imagePullSecrets ?? []).map { Optional($0.name) },
+            hasImagePullSecrets: account.imagePullSecrets != nil,
+            resourceVersion: account.metadata.resourceVersion ?? "")
     }
 }

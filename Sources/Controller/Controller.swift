@@ -21,7 +21,10 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         /// Name of this replica, for Events.
         public var instance: String
 
-        public init(workers: Int = 8, watchTimeout: Duration = .seconds(300), once: Bool = false, instance: String = "pullkeeper") {
+        public init(
+            workers: Int = 8, watchTimeout: Duration = .seconds(300), once: Bool = false,
+            instance: String = "pullkeeper"
+        ) {
             self.workers = workers
             self.watchTimeout = watchTimeout
             self.once = once
@@ -51,7 +54,8 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
     let lastActivity = Mutex(ContinuousClock.now)
 
     public init(
-        client: any KubernetesClient, config: OperatorConfig, credentials: any CredentialSource, metrics: ControllerMetrics,
+        client: any KubernetesClient, config: OperatorConfig, credentials: any CredentialSource,
+        metrics: ControllerMetrics,
         events: EventRecorder?, logger: Logger, options: Options = Options(),
         canWrite: @escaping @Sendable () -> Bool = { true }, now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -69,8 +73,9 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
             client: client, options: .init(watchTimeout: options.watchTimeout, resyncPeriod: resync), logger: logger)
         secrets = Informer(
             client: client,
-            options: .init(labelSelector: "\(SecretLayout.managedByLabel)=\(SecretLayout.managedByValue)",
-                           watchTimeout: options.watchTimeout),
+            options: .init(
+                labelSelector: "\(SecretLayout.managedByLabel)=\(SecretLayout.managedByValue)",
+                watchTimeout: options.watchTimeout),
             logger: logger)
         accounts = Informer(client: client, options: .init(watchTimeout: options.watchTimeout), logger: logger)
     }
@@ -129,13 +134,19 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         }
     }
 
-    private func dispatch<R: KubernetesResource>(_ changes: AsyncStream<InformerChange<R>>, index: NamespaceIndex?) async {
+    private func dispatch<R: KubernetesResource>(
+        _ changes: AsyncStream<InformerChange<R>>, index: NamespaceIndex?
+    ) async {
         for await change in changes {
             let metadata = change.object.metadata
             guard let name = metadata.name else { continue }
             let namespace = R.namespaced ? metadata.namespace ?? "" : name
             if let index {
-                if case .deleted = change { index.remove(namespace: namespace, name: name) } else { index.insert(namespace: namespace, name: name) }
+                if case .deleted = change {
+                    index.remove(namespace: namespace, name: name)
+                } else {
+                    index.insert(namespace: namespace, name: name)
+                }
             }
             lastActivity.withLock { $0 = .now }
             await queue.add(namespace)

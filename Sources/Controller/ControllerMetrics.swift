@@ -14,8 +14,10 @@ public final class ControllerMetrics: Sendable {
         self.registry = registry
         reconcileDuration = registry.makeDurationHistogram(
             name: "pullkeeper_reconcile_duration_seconds",
-            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500),
-                      .seconds(1), .seconds(5), .seconds(30)],
+            buckets: [
+                .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500),
+                .seconds(1), .seconds(5), .seconds(30),
+            ],
             help: "Time one reconcile pass of one namespace took.")
         managedNamespaces = registry.makeGauge(name: "pullkeeper_managed_namespaces", help: "Namespaces opted in.")
         leader = registry.makeGauge(name: "pullkeeper_leader", help: "1 while this replica leads.")
@@ -26,9 +28,12 @@ public final class ControllerMetrics: Sendable {
         let key = "\(namespace)/\(secret)"
         secretExpiries.withLock { gauges in
             if let expiresAt {
-                let gauge = gauges[key] ?? registry.makeGauge(
-                    name: "pullkeeper_secret_expiry_timestamp_seconds", labels: [("namespace", namespace), ("secret", secret)],
-                    help: "When the earliest token in a managed Secret expires (Unix seconds).")
+                let gauge =
+                    gauges[key]
+                    ?? registry.makeGauge(
+                        name: "pullkeeper_secret_expiry_timestamp_seconds",
+                        labels: [("namespace", namespace), ("secret", secret)],
+                        help: "When the earliest token in a managed Secret expires (Unix seconds).")
                 gauge.set(expiresAt.timeIntervalSince1970)
                 gauges[key] = gauge
             } else if let gauge = gauges.removeValue(forKey: key) {
@@ -55,15 +60,18 @@ public final class ControllerMetrics: Sendable {
 
     /// Counts a reconcile pass by result (`success`, `error`, `requeue`).
     public func reconcile(result: String, duration: Duration) {
-        registry.makeCounter(name: "pullkeeper_reconcile_total", labels: [("result", result)], help: "Reconcile passes.")
-            .increment()
+        registry.makeCounter(
+            name: "pullkeeper_reconcile_total", labels: [("result", result)], help: "Reconcile passes."
+        )
+        .increment()
         reconcileDuration.record(duration)
     }
 
     /// Counts a Kubernetes API request by verb, resource and HTTP code.
     public func kubernetesRequest(verb: String, resource: String, code: Int) {
         registry.makeCounter(
-            name: "pullkeeper_kubernetes_requests_total", labels: [("verb", verb), ("resource", resource), ("code", "\(code)")],
+            name: "pullkeeper_kubernetes_requests_total",
+            labels: [("verb", verb), ("resource", resource), ("code", "\(code)")],
             help: "Requests to the Kubernetes API."
         ).increment()
     }

@@ -41,7 +41,8 @@ public final class EventRecorder: Sendable {
 
     /// Records one event about `subject` in `namespace`; failures are logged, never thrown (events are best effort).
     public func record(_ note: EventNote, namespace: String, reference: ObjectReference) async {
-        let key = "\(namespace)\u{0}\(reference.kind ?? "")/\(reference.name ?? "")\u{0}\(note.reason)\u{0}\(note.message)"
+        let key =
+            "\(namespace)\u{0}\(reference.kind ?? "")/\(reference.name ?? "")\u{0}\(note.reason)\u{0}\(note.message)"
         let date = now()
         enum Step { case create(String), patch(String, Int32), skip }
         let step: Step = seen.withLock { seen in
@@ -77,13 +78,18 @@ public final class EventRecorder: Sendable {
                 event.reportingInstance = instance
                 _ = try await client.create(event)
             case .patch(let name, let count):
-                let patch: JSONValue = ["count": .integer(Int64(count)), "lastTimestamp": .string(RFC3339.format(date, fractionalDigits: 0))]
+                let patch: JSONValue = [
+                    "count": .integer(Int64(count)),
+                    "lastTimestamp": .string(RFC3339.format(date, fractionalDigits: 0)),
+                ]
                 _ = try await client.patch(Event.self, name: name, namespace: eventNamespace, patch: .merge(patch))
             }
         } catch {
-            logger.debug("event not recorded", metadata: [
-                "event.reason": "\(note.reason)", "namespace.name": "\(namespace)", "error": "\(error)",
-            ])
+            logger.debug(
+                "event not recorded",
+                metadata: [
+                    "event.reason": "\(note.reason)", "namespace.name": "\(namespace)", "error": "\(error)",
+                ])
         }
     }
 }

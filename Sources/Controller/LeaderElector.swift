@@ -14,7 +14,10 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
         public var renewDeadline: Duration
         public var retryPeriod: Duration
 
-        public init(leaseDuration: Duration = .seconds(15), renewDeadline: Duration = .seconds(10), retryPeriod: Duration = .seconds(2)) {
+        public init(
+            leaseDuration: Duration = .seconds(15), renewDeadline: Duration = .seconds(10),
+            retryPeriod: Duration = .seconds(2)
+        ) {
             self.leaseDuration = leaseDuration
             self.renewDeadline = renewDeadline
             self.retryPeriod = retryPeriod
@@ -61,7 +64,8 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
                 await apply(ok)
                 try? await Task.sleep(for: timing.retryPeriod)
             }
-        } onGracefulShutdown: {}
+        } onGracefulShutdown: {
+        }
         await release()
     }
 
@@ -81,7 +85,9 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
             return nil
         }
         if let change {
-            logger.notice(change ? "became leader" : "lost leadership", metadata: ["lease.name": "\(name)", "leader.identity": "\(identity)"])
+            logger.notice(
+                change ? "became leader" : "lost leadership",
+                metadata: ["lease.name": "\(name)", "leader.identity": "\(identity)"])
             await onChange(change)
         }
     }
@@ -115,14 +121,17 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
             var spec = record
             if holder != identity {
                 spec.acquireTime = MicroTime(now)
-                spec.leaseTransitions = (record.leaseTransitions ?? 0) + (holder.isEmpty && record.leaseTransitions == nil ? 0 : 1)
+                spec.leaseTransitions =
+                    (record.leaseTransitions ?? 0) + (holder.isEmpty && record.leaseTransitions == nil ? 0 : 1)
             }
             spec.holderIdentity = identity
             spec.leaseDurationSeconds = Int32(timing.leaseDuration.components.seconds)
             spec.renewTime = MicroTime(now)
             updated.spec = spec
             let written = try await client.update(updated)
-            state.withLock { $0.observedRecord = written.spec; $0.observedAt = .now }
+            state.withLock {
+                $0.observedRecord = written.spec; $0.observedAt = .now
+            }
             return true
         } catch {
             logger.debug("lease attempt failed", metadata: ["lease.name": "\(name)", "error": "\(error)"])

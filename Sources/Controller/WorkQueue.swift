@@ -107,7 +107,9 @@ public actor WorkQueue {
     public func failureCount(_ key: String) -> Int { failures[key] ?? 0 }
 
     /// Keys waiting now, being processed, and scheduled.
-    public var counts: (ready: Int, processing: Int, scheduled: Int) { (ready.count, processing.count, deadlines.count) }
+    public var counts: (ready: Int, processing: Int, scheduled: Int) {
+        (ready.count, processing.count, deadlines.count)
+    }
 
     /// Fires timers until shutdown; run it as part of the controller's service.
     public func runTimers() async {

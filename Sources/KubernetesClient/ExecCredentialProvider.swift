@@ -32,7 +32,9 @@ public final class ExecCredentialProvider: KubernetesCredentialProvider {
             if insecureSkipTLSVerify { cluster["insecure-skip-tls-verify"] = true }
             spec["cluster"] = .object(cluster)
         }
-        let info: JSONValue = ["apiVersion": .string(config.apiVersion), "kind": "ExecCredential", "spec": .object(spec)]
+        let info: JSONValue = [
+            "apiVersion": .string(config.apiVersion), "kind": "ExecCredential", "spec": .object(spec),
+        ]
         execInfo = (try? JSONEncoder().encode(info)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
@@ -45,7 +47,8 @@ public final class ExecCredentialProvider: KubernetesCredentialProvider {
         var environment = ProcessInfo.processInfo.environment
         for variable in config.env { environment[variable.name] = variable.value }
         environment["KUBERNETES_EXEC_INFO"] = execInfo
-        let command = config.command.contains("/")
+        let command =
+            config.command.contains("/")
             ? KubeConfigReader.resolve(config.command, against: config.baseDirectory) : config.command
         let result = try await ProcessRunner.run(
             command: command, arguments: config.args, environment: environment, timeout: timeout)

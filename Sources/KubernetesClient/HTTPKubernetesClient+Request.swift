@@ -58,7 +58,8 @@ extension HTTPKubernetesClient {
                     attempt -= 1
                     continue
                 }
-                let retryable = error.isTooManyRequests || (call.idempotent && [500, 502, 503, 504].contains(error.code))
+                let retryable =
+                    error.isTooManyRequests || (call.idempotent && [500, 502, 503, 504].contains(error.code))
                 guard retryable, attempt < configuration.retry.maxAttempts else { throw error }
                 try await sleepBeforeRetry(call, attempt: attempt, retryAfter: retryAfter, deadline: deadline, error)
             }
@@ -157,8 +158,11 @@ extension HTTPKubernetesClient {
 
     /// `Retry-After` in seconds (the API server never sends an HTTP date).
     static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
-        guard let text = headers.first(name: "Retry-After"), let seconds = Double(text.trimmingCharacters(
-            in: .whitespaces)), seconds >= 0 else { return nil }
+        guard let text = headers.first(name: "Retry-After"),
+            let seconds = Double(
+                text.trimmingCharacters(
+                    in: .whitespaces)), seconds >= 0
+        else { return nil }
         return .milliseconds(Int64(seconds * 1000))
     }
 
@@ -170,11 +174,12 @@ extension HTTPKubernetesClient {
 
     static func encodeQuery(_ items: [(String, String)]) -> String {
         guard !items.isEmpty else { return "" }
-        return "?" + items.map { key, value in
-            let k = key.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? key
-            let v = value.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? value
-            return "\(k)=\(v)"
-        }.joined(separator: "&")
+        return "?"
+            + items.map { key, value in
+                let k = key.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? key
+                let v = value.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? value
+                return "\(k)=\(v)"
+            }.joined(separator: "&")
     }
 
     static func encodePathSegment(_ segment: String) -> String {

@@ -74,12 +74,15 @@ extension KubeConfig.User {
         if clientKey != nil && clientKeyData != nil {
             throw fieldError("client-key-data", "cannot be combined with client-key")
         }
-        let certificate = try clientCertificateData.map { String(decoding: $0, as: UTF8.self) }
+        let certificate =
+            try clientCertificateData.map { String(decoding: $0, as: UTF8.self) }
             ?? clientCertificate.map { try readFile($0, key: "client-certificate", at: self) }
-        let key = try clientKeyData.map { String(decoding: $0, as: UTF8.self) }
+        let key =
+            try clientKeyData.map { String(decoding: $0, as: UTF8.self) }
             ?? clientKey.map { try readFile($0, key: "client-key", at: self) }
         switch (certificate, key) {
-        case (.some, nil): throw location.error("client-certificate is set but client-key is missing", field: "client-key")
+        case (.some, nil):
+            throw location.error("client-certificate is set but client-key is missing", field: "client-key")
         case (nil, .some):
             throw location.error("client-key is set but client-certificate is missing", field: "client-certificate")
         default: break

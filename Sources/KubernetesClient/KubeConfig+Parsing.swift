@@ -34,17 +34,23 @@ extension KubeConfig {
             switch field.key {
             case "clusters":
                 try reader.entries(field.value, "clusters", inner: "cluster") { name, node, path, entry in
-                    guard config.clusters[name] == nil else { throw reader.error(entry, path, "duplicate name \"\(name)\"") }
+                    guard config.clusters[name] == nil else {
+                        throw reader.error(entry, path, "duplicate name \"\(name)\"")
+                    }
                     config.clusters[name] = try reader.cluster(node, path, baseDirectory: baseDirectory)
                 }
             case "users":
                 try reader.entries(field.value, "users", inner: "user") { name, node, path, entry in
-                    guard config.users[name] == nil else { throw reader.error(entry, path, "duplicate name \"\(name)\"") }
+                    guard config.users[name] == nil else {
+                        throw reader.error(entry, path, "duplicate name \"\(name)\"")
+                    }
                     config.users[name] = try reader.user(node, path, baseDirectory: baseDirectory)
                 }
             case "contexts":
                 try reader.entries(field.value, "contexts", inner: "context") { name, node, path, entry in
-                    guard config.contexts[name] == nil else { throw reader.error(entry, path, "duplicate name \"\(name)\"") }
+                    guard config.contexts[name] == nil else {
+                        throw reader.error(entry, path, "duplicate name \"\(name)\"")
+                    }
                     config.contexts[name] = try reader.context(node, path)
                 }
             case "current-context":
@@ -197,10 +203,10 @@ extension KubeConfigReader {
         }
         guard let cluster, !cluster.isEmpty else { throw error(node, path + ".cluster", "cluster is required") }
         return KubeConfig.Context(
-            cluster: cluster, user: user?.isEmpty == true ? nil : user, namespace: namespace, location: location(node, path))
+            cluster: cluster, user: user?.isEmpty == true ? nil : user, namespace: namespace,
+            location: location(node, path))
     }
 }
-
 
 /// The one call into the YAML layer: a single document with marks.
 func parseKubeConfigYAML(_ text: String) throws -> YAMLNode? {

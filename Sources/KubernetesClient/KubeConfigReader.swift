@@ -22,7 +22,9 @@ struct KubeConfigReader {
 
     func mapping(_ node: YAMLNode, _ path: String) throws -> [YAMLPair] {
         if isNull(node) { return [] }
-        guard let pairs = node.mapping else { throw error(node, path, "expected a mapping, found \(node.kindDescription)") }
+        guard let pairs = node.mapping else {
+            throw error(node, path, "expected a mapping, found \(node.kindDescription)")
+        }
         return pairs
     }
 
@@ -35,7 +37,9 @@ struct KubeConfigReader {
     }
 
     func string(_ node: YAMLNode, _ path: String) throws -> String {
-        guard let scalar = node.scalar else { throw error(node, path, "expected a string, found \(node.kindDescription)") }
+        guard let scalar = node.scalar else {
+            throw error(node, path, "expected a string, found \(node.kindDescription)")
+        }
         return scalar.value
     }
 

@@ -112,8 +112,10 @@ extension APIError {
             name: name, group: resource.group, kind: resource.plural)
     }
 
-    static func preconditionFailed(_ resource: ResourceType, name: String, field: String, expected: String,
-                                   actual: String) -> APIError {
+    static func preconditionFailed(
+        _ resource: ResourceType, name: String, field: String, expected: String,
+        actual: String
+    ) -> APIError {
         APIError(
             code: 409, reason: "Conflict",
             message: "Operation cannot be fulfilled on \(resource.qualifiedPlural) \"\(name)\": Precondition failed: "
@@ -158,11 +160,14 @@ extension APIError {
                 retryAfterSeconds: retryAfter)
         case 503:
             return APIError(
-                code: 503, reason: "ServiceUnavailable", message: "the server is currently unable to handle the "
+                code: 503, reason: "ServiceUnavailable",
+                message: "the server is currently unable to handle the "
                     + "request", retryAfterSeconds: retryAfter)
         case 504:
-            return APIError(code: 504, reason: "Timeout", message: "the server was unable to return a response in "
-                + "the time allotted", retryAfterSeconds: retryAfter)
+            return APIError(
+                code: 504, reason: "Timeout",
+                message: "the server was unable to return a response in "
+                    + "the time allotted", retryAfterSeconds: retryAfter)
         default:
             return APIError(
                 code: code, reason: code >= 500 ? "InternalError" : "BadRequest",

@@ -64,7 +64,9 @@ enum Discovery {
             if !resource.shortNames.isEmpty { entry["shortNames"] = .array(resource.shortNames.map { .string($0) }) }
             entries.append(entry)
         }
-        return ["kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(groupVersion),
-                "resources": .array(entries)]
+        return [
+            "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(groupVersion),
+            "resources": .array(entries),
+        ]
     }
 }

@@ -22,9 +22,11 @@ public struct FaultRule: Sendable, Hashable {
     public var remaining: Int?
 
     /// A rule; everything defaults to "no fault".
-    public init(verbs: Set<String> = [], resources: Set<String> = [], errorRate: Double = 0, errorCodes: [Int] = [500],
-                retryAfterSeconds: Int? = nil, latency: Duration? = nil, dropWatchAfter: Duration? = nil,
-                stallWatches: Bool = false, remaining: Int? = nil) {
+    public init(
+        verbs: Set<String> = [], resources: Set<String> = [], errorRate: Double = 0, errorCodes: [Int] = [500],
+        retryAfterSeconds: Int? = nil, latency: Duration? = nil, dropWatchAfter: Duration? = nil,
+        stallWatches: Bool = false, remaining: Int? = nil
+    ) {
         self.verbs = verbs
         self.resources = resources
         self.errorRate = errorRate

@@ -55,7 +55,9 @@ extension JSONValue {
         return value
     }
 
-    private static func pointer(_ operation: JSONValue, _ field: String, _ index: Int) throws(JSONPatchError)
+    private static func pointer(
+        _ operation: JSONValue, _ field: String, _ index: Int
+    ) throws(JSONPatchError)
         -> [String]
     {
         guard let text = operation[field]?.stringValue else {

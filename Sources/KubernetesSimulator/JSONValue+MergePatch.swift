@@ -23,7 +23,9 @@ extension JSONValue {
         try Self.strategicMerge(self, patch) ?? .object([:])
     }
 
-    private static func strategicMerge(_ target: JSONValue?, _ patch: JSONValue) throws(JSONPatchError)
+    private static func strategicMerge(
+        _ target: JSONValue?, _ patch: JSONValue
+    ) throws(JSONPatchError)
         -> JSONValue?
     {
         guard case .object(var members) = patch else { return patch }

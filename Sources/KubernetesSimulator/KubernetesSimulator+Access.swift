@@ -49,8 +49,10 @@ extension KubernetesSimulator {
 
     /// Requests with this verb on this resource (plural) answered with `code`; any code when nil.
     public func requestCount(verb: String, resource: String, code: Int? = nil) -> Int {
-        core.log.counts.filter { $0.key.verb == verb && $0.key.resource == resource && (code == nil || $0.key.code == code) }
-            .values.reduce(0, +)
+        core.log.counts.filter {
+            $0.key.verb == verb && $0.key.resource == resource && (code == nil || $0.key.code == code)
+        }
+        .values.reduce(0, +)
     }
 
     /// Every request handled so far (bounded by `Configuration.auditLimit`), oldest first.

@@ -2,8 +2,10 @@ import Foundation
 
 extension KubernetesSimulator {
     /// A kubeconfig for this cluster: server URL, CA data and a token user (the admin by default).
-    public func kubeconfig(contextName: String = "pullkeeper-simulator", userName: String? = nil,
-                           token: String? = nil) -> String {
+    public func kubeconfig(
+        contextName: String = "pullkeeper-simulator", userName: String? = nil,
+        token: String? = nil
+    ) -> String {
         let user = userName ?? Self.adminUserName
         let caData = Data(caCertificatePEM.utf8).base64EncodedString()
         // JSON-style double-quoted scalars are valid YAML and need no escaping rules of their own.

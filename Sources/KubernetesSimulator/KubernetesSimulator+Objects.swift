@@ -18,7 +18,9 @@ extension KubernetesSimulator {
 
     /// Creates an object as a POST would (same validation and defaults).
     @discardableResult
-    public func create(_ resource: ResourceType, namespace: String? = nil, _ object: JSONValue) throws
+    public func create(
+        _ resource: ResourceType, namespace: String? = nil, _ object: JSONValue
+    ) throws
         -> JSONValue
     {
         do { return try core.store.create(resource, namespace: namespace, body: object) } catch {
@@ -37,9 +39,10 @@ extension KubernetesSimulator {
 
     /// Applies a patch as a PATCH would (merge by default).
     @discardableResult
-    public func patch(_ resource: ResourceType, namespace: String? = nil, name: String, type: PatchType = .merge,
-                      _ patch: JSONValue) throws -> JSONValue
-    {
+    public func patch(
+        _ resource: ResourceType, namespace: String? = nil, name: String, type: PatchType = .merge,
+        _ patch: JSONValue
+    ) throws -> JSONValue {
         do { return try core.store.patch(resource, namespace: namespace, name: name, type: type, body: patch) } catch {
             throw KubernetesSimulatorError(error)
         }

@@ -15,9 +15,13 @@ extension ObjectStore {
             object.setValue(.string(name), at: ["metadata", "name"])
         }
         if name.isEmpty {
-            throw APIError.invalid(resource, name: "", causes: [StatusCause(
-                reason: "FieldValueRequired", message: "Required value: name or generateName is required",
-                field: "metadata.name")])
+            throw APIError.invalid(
+                resource, name: "",
+                causes: [
+                    StatusCause(
+                        reason: "FieldValueRequired", message: "Required value: name or generateName is required",
+                        field: "metadata.name")
+                ])
         }
         try checkNamespaceField(&object, namespace: namespace, resource: resource)
         try validate(object, view: body, resource: resource, name: name, previous: nil)
@@ -53,7 +57,8 @@ extension ObjectStore {
         let key = ObjectKey(namespace: namespace, name: "default")
         guard state.buckets[ResourceType.serviceAccounts.storage]?[key] == nil else { return }
         let account: JSONValue = [
-            "apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "default", "namespace": .string(namespace)],
+            "apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": ["name": "default", "namespace": .string(namespace)],
         ]
         _ = insert(account, resource: .serviceAccounts, key: key, state: &state)
     }
@@ -99,7 +104,9 @@ extension ObjectStore {
         }
     }
 
-    func checkNamespaceField(_ object: inout JSONValue, namespace: String?, resource: ResourceType)
+    func checkNamespaceField(
+        _ object: inout JSONValue, namespace: String?, resource: ResourceType
+    )
         throws(APIError)
     {
         let declared = object.value(at: ["metadata", "namespace"])?.stringValue ?? ""
@@ -115,7 +122,9 @@ extension ObjectStore {
     }
 
     /// Name, metadata and type rules; `previous` is the stored object on update.
-    func validate(_ object: JSONValue, view: JSONValue, resource: ResourceType, name: String, previous: JSONValue?)
+    func validate(
+        _ object: JSONValue, view: JSONValue, resource: ResourceType, name: String, previous: JSONValue?
+    )
         throws(APIError)
     {
         var causes = Validation.nameCauses(name, resource: resource) + Validation.metadataCauses(object)
@@ -124,9 +133,11 @@ extension ObjectStore {
         case "secrets":
             causes += Validation.secretCauses(defaulted)
             if let previous, previous["type"] != defaulted["type"] {
-                causes.append(StatusCause(
-                    reason: "FieldValueInvalid", message: "Invalid value: \"\(defaulted["type"]?.stringValue ?? "")\""
-                        + ": field is immutable", field: "type"))
+                causes.append(
+                    StatusCause(
+                        reason: "FieldValueInvalid",
+                        message: "Invalid value: \"\(defaulted["type"]?.stringValue ?? "")\""
+                            + ": field is immutable", field: "type"))
             }
         case "events":
             causes += resource == .eventsV1 ? Validation.eventsV1Causes(view) : Validation.coreEventCauses(object)
@@ -137,7 +148,9 @@ extension ObjectStore {
     }
 
     /// 404 when the namespace is missing, 403 `NamespaceTerminating` when it is being deleted.
-    static func checkNamespaceAccepts(_ state: StoreState, _ namespace: String, resource: ResourceType, name: String?)
+    static func checkNamespaceAccepts(
+        _ state: StoreState, _ namespace: String, resource: ResourceType, name: String?
+    )
         throws(APIError)
     {
         let key = ObjectKey(namespace: "", name: namespace)

@@ -13,7 +13,9 @@ struct DeletePreconditions: Sendable {
 
 extension ObjectStore {
     /// DELETE: removes the object (a namespace starts terminating) and returns its last state.
-    func delete(_ resource: ResourceType, namespace: String?, name: String, preconditions: DeletePreconditions)
+    func delete(
+        _ resource: ResourceType, namespace: String?, name: String, preconditions: DeletePreconditions
+    )
         throws(APIError) -> JSONValue
     {
         try state.withLock { (state) throws(APIError) -> JSONValue in

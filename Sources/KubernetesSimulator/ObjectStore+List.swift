@@ -31,7 +31,8 @@ struct ContinueToken: Codable {
     var encoded: String { Data((try? JSONEncoder().encode(self)) ?? Data()).base64EncodedString() }
 
     static func decode(_ text: String) throws(APIError) -> ContinueToken {
-        guard let data = Data(base64Encoded: text), let token = try? JSONDecoder().decode(ContinueToken.self, from: data)
+        guard let data = Data(base64Encoded: text),
+            let token = try? JSONDecoder().decode(ContinueToken.self, from: data)
         else { throw APIError.badRequest("invalid continue token") }
         return token
     }
@@ -39,7 +40,9 @@ struct ContinueToken: Codable {
 
 extension ObjectStore {
     /// LIST with selectors and `limit`/`continue` over a consistent snapshot; 410 when the snapshot is gone.
-    func list(_ resource: ResourceType, filter: ObjectFilter, limit: Int?, continueToken: String?) throws(APIError)
+    func list(
+        _ resource: ResourceType, filter: ObjectFilter, limit: Int?, continueToken: String?
+    ) throws(APIError)
         -> ListPage
     {
         let now = now()
@@ -81,7 +84,8 @@ extension ObjectStore {
             let remaining = keys[index...].filter { objects[$0].map(filter.matches) ?? false }.count
             var page = ListPage(items: items, revision: revision)
             if remaining > 0, let lastKey {
-                page.continueToken = ContinueToken(rv: revision, start: lastKey.name, namespace: lastKey.namespace)
+                page.continueToken =
+                    ContinueToken(rv: revision, start: lastKey.name, namespace: lastKey.namespace)
                     .encoded
                 if filter.labels.requirements.isEmpty && filter.fields.requirements.isEmpty {
                     page.remainingItemCount = remaining

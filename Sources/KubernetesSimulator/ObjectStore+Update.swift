@@ -22,7 +22,9 @@ public enum PatchType: Sendable {
 
 extension ObjectStore {
     /// PUT: replaces the object; a non-empty `metadata.resourceVersion` must be current (else 409).
-    func update(_ resource: ResourceType, namespace: String?, name: String, body: JSONValue) throws(APIError)
+    func update(
+        _ resource: ResourceType, namespace: String?, name: String, body: JSONValue
+    ) throws(APIError)
         -> JSONValue
     {
         guard body.isObject else { throw APIError.badRequest("the body of the request must be a JSON object") }
@@ -38,11 +40,14 @@ extension ObjectStore {
     }
 
     /// PATCH: applies the patch to the current object and stores the result as an update.
-    func patch(_ resource: ResourceType, namespace: String?, name: String, type: PatchType, body: JSONValue)
+    func patch(
+        _ resource: ResourceType, namespace: String?, name: String, type: PatchType, body: JSONValue
+    )
         throws(APIError) -> JSONValue
     {
         try state.withLock { (state) throws(APIError) -> JSONValue in
-            try replace(resource, namespace: namespace, name: name, state: &state) { (current) throws(APIError) -> JSONValue in
+            try replace(resource, namespace: namespace, name: name, state: &state) {
+                (current) throws(APIError) -> JSONValue in
                 let patched: JSONValue
                 do throws(JSONPatchError) {
                     switch type {

@@ -109,8 +109,10 @@ extension StoreState {
     }
 
     /// Stores `object` (already carrying its new resourceVersion) and records the change.
-    mutating func put(_ object: JSONValue, storage: String, key: ObjectKey, type: ChangeType,
-                      previous: JSONValue?, revision: Int, historyLimit: Int) {
+    mutating func put(
+        _ object: JSONValue, storage: String, key: ObjectKey, type: ChangeType,
+        previous: JSONValue?, revision: Int, historyLimit: Int
+    ) {
         buckets[storage, default: [:]][key] = object
         record(
             ChangeRecord(revision: revision, type: type, storage: storage, previous: previous, object: object),

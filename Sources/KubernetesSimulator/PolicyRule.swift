@@ -12,8 +12,10 @@ public struct PolicyRule: Sendable, Hashable {
     public var namespaces: [String]?
 
     /// A rule; omit `namespaces` for a cluster-wide grant.
-    public init(apiGroups: [String], resources: [String], verbs: [String], resourceNames: [String] = [],
-                namespaces: [String]? = nil) {
+    public init(
+        apiGroups: [String], resources: [String], verbs: [String], resourceNames: [String] = [],
+        namespaces: [String]? = nil
+    ) {
         self.apiGroups = apiGroups
         self.resources = resources
         self.verbs = verbs

@@ -43,9 +43,12 @@ final class RequestLog: Sendable {
 
     func record(_ record: AuditRecord) {
         state.withLock { state in
-            state.counts[RequestCountKey(verb: record.verb, resource: record.resource, code: record.code), default: 0] += 1
+            state.counts[
+                RequestCountKey(verb: record.verb, resource: record.resource, code: record.code), default: 0] += 1
             state.audit.append(record)
-            if state.audit.count > auditLimit + auditLimit / 4 { state.audit.removeFirst(state.audit.count - auditLimit) }
+            if state.audit.count > auditLimit + auditLimit / 4 {
+                state.audit.removeFirst(state.audit.count - auditLimit)
+            }
         }
     }
 

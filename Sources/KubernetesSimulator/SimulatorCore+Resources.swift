@@ -4,16 +4,19 @@ import NIOCore
 
 extension SimulatorCore {
     /// Authorization, faults, then the verb; every outcome is counted and audited.
-    func handleResource(_ request: Request, path: ResourcePath, query: QueryParameters, user: SimulatorUser) async
+    func handleResource(
+        _ request: Request, path: ResourcePath, query: QueryParameters, user: SimulatorUser
+    ) async
         -> Response
     {
         let attributes = attributes(for: path, method: request.method, query: query)
         var auditResource = path.resource.plural
         if let subresource = path.subresource { auditResource += "/\(subresource)" }
         func finish(_ response: Response) -> Response {
-            log.record(AuditRecord(
-                verb: attributes.verb, group: attributes.group, resource: auditResource, namespace: path.namespace,
-                name: path.name, user: user.name, code: response.status.code))
+            log.record(
+                AuditRecord(
+                    verb: attributes.verb, group: attributes.group, resource: auditResource, namespace: path.namespace,
+                    name: path.name, user: user.name, code: response.status.code))
             return response
         }
         let decision = faults.decide(verb: attributes.verb, resource: path.resource.plural)
@@ -35,7 +38,9 @@ extension SimulatorCore {
         }
     }
 
-    private func perform(_ verb: String, _ request: Request, path: ResourcePath, query: QueryParameters)
+    private func perform(
+        _ verb: String, _ request: Request, path: ResourcePath, query: QueryParameters
+    )
         async throws -> Response
     {
         let resource = path.resource
@@ -46,8 +51,10 @@ extension SimulatorCore {
         let table = TableConversion.wanted(request.headers[.accept])
         switch verb {
         case "get":
-            guard let stored = store.object(storage: resource.storage, namespace: path.namespace ?? "",
-                                            name: path.name ?? "")
+            guard
+                let stored = store.object(
+                    storage: resource.storage, namespace: path.namespace ?? "",
+                    name: path.name ?? "")
             else { throw APIError.notFound(resource, name: path.name ?? "") }
             let object = resource.view(stored)
             return .json(table ? TableConversion.table(resource, [object], includeColumns: true) : object)
@@ -60,17 +67,21 @@ extension SimulatorCore {
             let created = try store.create(resource, namespace: path.namespace, body: try await body(request))
             return .json(created, status: 201)
         case "update":
-            return .json(try store.update(
-                resource, namespace: path.namespace, name: path.name ?? "", body: try await body(request)))
+            return .json(
+                try store.update(
+                    resource, namespace: path.namespace, name: path.name ?? "", body: try await body(request)))
         case "patch":
             let type = try PatchType(contentType: request.headers[.contentType] ?? "")
-            return .json(try store.patch(
-                resource, namespace: path.namespace, name: path.name ?? "", type: type, body: try await body(request)))
+            return .json(
+                try store.patch(
+                    resource, namespace: path.namespace, name: path.name ?? "", type: type,
+                    body: try await body(request)))
         case "delete":
             let options = try await optionalBody(request)
-            return .json(try store.delete(
-                resource, namespace: path.namespace, name: path.name ?? "",
-                preconditions: DeletePreconditions(body: options)))
+            return .json(
+                try store.delete(
+                    resource, namespace: path.namespace, name: path.name ?? "",
+                    preconditions: DeletePreconditions(body: options)))
         default:
             throw APIError.methodNotSupported(verb, resource)
         }

@@ -4,7 +4,9 @@ import NIOCore
 
 extension SimulatorCore {
     /// A watch: chunked JSON lines from the requested revision, with bookmarks, timeout and injected faults.
-    func watchResponse(_ request: Request, path: ResourcePath, query: QueryParameters, faults: FaultDecision)
+    func watchResponse(
+        _ request: Request, path: ResourcePath, query: QueryParameters, faults: FaultDecision
+    )
         throws -> Response
     {
         let resource = path.resource
@@ -21,7 +23,8 @@ extension SimulatorCore {
             from = revision
         }
         let subscription = try store.watch(resource, from: from)
-        var lifetime = try query.integer("timeoutSeconds").map { Duration.seconds($0) }
+        var lifetime =
+            try query.integer("timeoutSeconds").map { Duration.seconds($0) }
             ?? configuration.defaultWatchTimeout
         if let drop = faults.dropWatchAfter { lifetime = min(lifetime, drop) }
         let stream = WatchStream(
@@ -47,7 +50,9 @@ struct WatchStream: Sendable {
     var lifetime: Duration
     var bookmarkInterval: Duration
 
-    func run(_ subscription: WatchSubscription, store: ObjectStore, writer: inout any ResponseBodyWriter)
+    func run(
+        _ subscription: WatchSubscription, store: ObjectStore, writer: inout any ResponseBodyWriter
+    )
         async throws
     {
         defer { store.closeWatch(subscription.id) }

@@ -54,7 +54,8 @@ enum TableConversion {
             ]
         case "serviceaccounts":
             return [
-                name, Column(name: "Secrets", type: "integer") { .number(Double($0["secrets"]?.arrayValue?.count ?? 0)) },
+                name,
+                Column(name: "Secrets", type: "integer") { .number(Double($0["secrets"]?.arrayValue?.count ?? 0)) },
                 age,
             ]
         case "leases":

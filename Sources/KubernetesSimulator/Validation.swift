@@ -22,20 +22,24 @@ enum Validation {
     static func nameCauses(_ name: String, resource: ResourceType) -> [StatusCause] {
         if resource == .namespaces {
             guard isDNS1123Label(name) else {
-                return [StatusCause(
-                    reason: "FieldValueInvalid",
-                    message: "Invalid value: \"\(name)\": a lowercase RFC 1123 label must consist of lower case "
-                        + "alphanumeric characters or '-', and must start and end with an alphanumeric character",
-                    field: "metadata.name")]
+                return [
+                    StatusCause(
+                        reason: "FieldValueInvalid",
+                        message: "Invalid value: \"\(name)\": a lowercase RFC 1123 label must consist of lower case "
+                            + "alphanumeric characters or '-', and must start and end with an alphanumeric character",
+                        field: "metadata.name")
+                ]
             }
             return []
         }
         guard isDNS1123Subdomain(name) else {
-            return [StatusCause(
-                reason: "FieldValueInvalid",
-                message: "Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case "
-                    + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-                field: "metadata.name")]
+            return [
+                StatusCause(
+                    reason: "FieldValueInvalid",
+                    message: "Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case "
+                        + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+                    field: "metadata.name")
+            ]
         }
         return []
     }
@@ -46,9 +50,10 @@ enum Validation {
         for field in ["labels", "annotations"] {
             guard let value = object.value(at: ["metadata", field]), value != .null else { continue }
             guard let members = value.objectValue, members.values.allSatisfy({ $0.stringValue != nil }) else {
-                causes.append(StatusCause(
-                    reason: "FieldValueInvalid", message: "Invalid value: must be a map of strings",
-                    field: "metadata.\(field)"))
+                causes.append(
+                    StatusCause(
+                        reason: "FieldValueInvalid", message: "Invalid value: must be a map of strings",
+                        field: "metadata.\(field)"))
                 continue
             }
         }
@@ -61,24 +66,31 @@ enum Validation {
         let data = secret["data"]?.objectValue ?? [:]
         for (key, value) in data.sorted(by: { $0.key < $1.key }) {
             guard let text = value.stringValue, Data(base64Encoded: text) != nil else {
-                causes.append(StatusCause(
-                    reason: "FieldValueInvalid", message: "Invalid value: illegal base64 data", field: "data[\(key)]"))
+                causes.append(
+                    StatusCause(
+                        reason: "FieldValueInvalid", message: "Invalid value: illegal base64 data",
+                        field: "data[\(key)]"))
                 continue
             }
         }
         let type = secret["type"]?.stringValue ?? "Opaque"
-        let dockerKeys = ["kubernetes.io/dockerconfigjson": ".dockerconfigjson", "kubernetes.io/dockercfg": ".dockercfg"]
+        let dockerKeys = [
+            "kubernetes.io/dockerconfigjson": ".dockerconfigjson", "kubernetes.io/dockercfg": ".dockercfg",
+        ]
         if let key = dockerKeys[type] {
             if let encoded = data[key]?.stringValue, let bytes = Data(base64Encoded: encoded) {
                 let parsed = try? JSONValue.parse(bytes)
                 if parsed?.isObject != true {
-                    causes.append(StatusCause(
-                        reason: "FieldValueInvalid", message: "Invalid value: \"<secret contents redacted>\": "
-                            + "invalid JSON", field: "data[\(key)]"))
+                    causes.append(
+                        StatusCause(
+                            reason: "FieldValueInvalid",
+                            message: "Invalid value: \"<secret contents redacted>\": "
+                                + "invalid JSON", field: "data[\(key)]"))
                 }
             } else if data[key] == nil {
-                causes.append(StatusCause(
-                    reason: "FieldValueRequired", message: "Required value", field: "data[\(key)]"))
+                causes.append(
+                    StatusCause(
+                        reason: "FieldValueRequired", message: "Required value", field: "data[\(key)]"))
             }
         }
         return causes
@@ -101,9 +113,12 @@ enum Validation {
         if let involved = event.value(at: ["involvedObject", "namespace"])?.stringValue, !involved.isEmpty,
             involved != namespace
         {
-            return [StatusCause(
-                reason: "FieldValueInvalid", message: "Invalid value: \"\(involved)\": does not match event.namespace",
-                field: "involvedObject.namespace")]
+            return [
+                StatusCause(
+                    reason: "FieldValueInvalid",
+                    message: "Invalid value: \"\(involved)\": does not match event.namespace",
+                    field: "involvedObject.namespace")
+            ]
         }
         return []
     }

@@ -70,7 +70,8 @@ public struct CredentialFactory: Sendable {
         }
         let known = config.identities.map(\.name).joined(separator: ", ")
         throw AzureAuthError(
-            code: .invalidConfiguration, detail: "identity \(name) is not configured (known: \(known.isEmpty ? "none" : known))")
+            code: .invalidConfiguration,
+            detail: "identity \(name) is not configured (known: \(known.isEmpty ? "none" : known))")
     }
 
     /// The registry as the token cache sees it: its explicit entry (auth endpoint, CA) if any.
@@ -80,7 +81,8 @@ public struct CredentialFactory: Sendable {
             return RegistryTarget(loginServer: loginServer, tls: azureTLS)
         }
         return RegistryTarget(
-            loginServer: entry.loginServer, authEndpoint: entry.authEndpoint, tls: azureTLS.adding(caFile: entry.caFile))
+            loginServer: entry.loginServer, authEndpoint: entry.authEndpoint, tls: azureTLS.adding(caFile: entry.caFile)
+        )
     }
 
     /// Whether the registry is allowed: an explicit entry, or a host under the cloud's or an extra suffix.
@@ -105,34 +107,40 @@ public struct CredentialFactory: Sendable {
         switch credential {
         case .servicePrincipal(let sp):
             if let path = sp.certificateFile {
-                return .entra(ClientCertificateCredential(
-                    tenantID: sp.tenantID, clientID: sp.clientID, certificateFile: path,
-                    algorithm: sp.legacyRS256 ? .rs256 : .ps256, sendCertificateChain: sp.sendCertificateChain,
-                    authorityHost: host, transport: transport, tls: azureTLS, retry: entraRetry))
+                return .entra(
+                    ClientCertificateCredential(
+                        tenantID: sp.tenantID, clientID: sp.clientID, certificateFile: path,
+                        algorithm: sp.legacyRS256 ? .rs256 : .ps256, sendCertificateChain: sp.sendCertificateChain,
+                        authorityHost: host, transport: transport, tls: azureTLS, retry: entraRetry))
             }
             guard let path = sp.clientSecretFile else {
                 throw AzureAuthError(
                     code: .invalidConfiguration, detail: "servicePrincipal needs clientSecretFile or certificateFile")
             }
-            return .entra(ClientSecretCredential(
-                tenantID: sp.tenantID, clientID: sp.clientID, secretFile: path, authorityHost: host,
-                transport: transport, tls: azureTLS, retry: entraRetry))
+            return .entra(
+                ClientSecretCredential(
+                    tenantID: sp.tenantID, clientID: sp.clientID, secretFile: path, authorityHost: host,
+                    transport: transport, tls: azureTLS, retry: entraRetry))
         case .managedIdentity(let mi):
-            return .entra(ManagedIdentityCredential(
-                selector: selector(mi.selector), endpoint: managedIdentityEndpoint(mi), transport: transport,
-                tls: azureTLS, retry: managedIdentityRetry))
+            return .entra(
+                ManagedIdentityCredential(
+                    selector: selector(mi.selector), endpoint: managedIdentityEndpoint(mi), transport: transport,
+                    tls: azureTLS, retry: managedIdentityRetry))
         case .workloadIdentity(let wi):
-            return .entra(WorkloadIdentityCredential(
-                tenantID: wi.tenantID, clientID: wi.clientID, tokenFile: wi.tokenFile, authorityHost: host,
-                transport: transport, tls: azureTLS, retry: entraRetry))
+            return .entra(
+                WorkloadIdentityCredential(
+                    tenantID: wi.tenantID, clientID: wi.clientID, tokenFile: wi.tokenFile, authorityHost: host,
+                    transport: transport, tls: azureTLS, retry: entraRetry))
         case .environment:
-            return .entra(try EnvironmentCredential.make(
-                environment: environment, defaultAuthorityHost: host, transport: transport, tls: azureTLS,
-                retry: entraRetry))
+            return .entra(
+                try EnvironmentCredential.make(
+                    environment: environment, defaultAuthorityHost: host, transport: transport, tls: azureTLS,
+                    retry: entraRetry))
         case .static(let s):
-            return .static(AzureAuth.StaticCredential(
-                username: s.username, usernameFile: s.usernameFile, passwordFile: s.passwordFile,
-                password2File: s.password2File))
+            return .static(
+                AzureAuth.StaticCredential(
+                    username: s.username, usernameFile: s.usernameFile, passwordFile: s.passwordFile,
+                    password2File: s.password2File))
         }
     }
 

@@ -23,7 +23,8 @@ public enum DockerConfigFile {
         var auths: [String: Any] = [:]
         if let value = root["auths"] {
             guard let object = value as? [String: Any] else {
-                throw CommandFailure(message: "the docker config's auths is not an object; not touching it", exitCode: 1)
+                throw CommandFailure(
+                    message: "the docker config's auths is not an object; not touching it", exitCode: 1)
             }
             auths = object
         }
@@ -35,7 +36,8 @@ public enum DockerConfigFile {
         entry["registrytoken"] = nil
         auths[loginServer] = entry
         root["auths"] = auths
-        return try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return try JSONSerialization.data(
+            withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 
     /// Reads, merges and atomically replaces the file with mode 0600 (creating `~/.docker` as 0700).
@@ -44,12 +46,14 @@ public enum DockerConfigFile {
         let manager = FileManager.default
         let directory = url.deletingLastPathComponent()
         if !manager.fileExists(atPath: directory.path) {
-            try manager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try manager.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         let existing = manager.fileExists(atPath: path) ? try Data(contentsOf: url) : nil
         let merged = try merge(existing: existing, loginServer: loginServer, username: username, password: password)
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        guard manager.createFile(atPath: temporary.path, contents: merged, attributes: [.posixPermissions: 0o600]) else {
+        guard manager.createFile(atPath: temporary.path, contents: merged, attributes: [.posixPermissions: 0o600])
+        else {
             throw CommandFailure(message: "cannot write \(temporary.path)", exitCode: 1)
         }
         do {

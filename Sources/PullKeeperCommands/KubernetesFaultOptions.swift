@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import KubernetesSimulator
 
 /// Fault-injection flags for the simulated Kubernetes API server.

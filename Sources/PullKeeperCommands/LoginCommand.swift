@@ -26,7 +26,8 @@ public struct LoginCommand: AsyncParsableCommand {
                 password: credential.password)
             let existing = FileManager.default.contents(atPath: path)
             if let helper = DockerConfigFile.overridingHelper(in: existing, loginServer: credential.loginServer) {
-                FileHandle.standardError.write(Data("pullkeeper: warning: \(helper) takes precedence over auths\n".utf8))
+                FileHandle.standardError.write(
+                    Data("pullkeeper: warning: \(helper) takes precedence over auths\n".utf8))
             }
             let expiry = credential.expiresOn.map { " (expires \(ISO8601DateFormatter().string(from: $0)))" } ?? ""
             print("Login for \(credential.loginServer) written to \(path)\(expiry)")

@@ -53,7 +53,8 @@ public struct RegistryCredentialOptions: ParsableArguments {
         let factory = CredentialFactory(config: operatorConfig, environment: environment, transport: transport)
         guard factory.isAllowed(registry: registry) else {
             throw CommandFailure(
-                message: "registry \(registry) is neither under an allowed suffix nor listed in registries", exitCode: 2)
+                message: "registry \(registry) is neither under an allowed suffix nor listed in registries", exitCode: 2
+            )
         }
         let chosen: RegistryIdentity
         do {
@@ -62,7 +63,8 @@ public struct RegistryCredentialOptions: ParsableArguments {
             throw CommandFailure(message: error.description, exitCode: 2)
         }
         guard factory.identity(chosen.name, mayUse: registry) else {
-            throw CommandFailure(message: "identity \(chosen.name) may not be used for registry \(registry)", exitCode: 2)
+            throw CommandFailure(
+                message: "identity \(chosen.name) may not be used for registry \(registry)", exitCode: 2)
         }
         let provider = TokenProvider(transport: transport, logger: logger)
         do {

@@ -20,10 +20,11 @@ struct ACRClientTests {
         #expect(result.expiresOn == Date(timeIntervalSince1970: 1_767_236_400))
         let request = try #require(transport.requests.first)
         #expect(request.url == "https://contoso.azurecr.io/oauth2/exchange")
-        #expect(request.form == [
-            "grant_type": ["access_token"], "service": ["contoso.azurecr.io"], "tenant": ["tid"],
-            "access_token": ["aad-token"],
-        ])
+        #expect(
+            request.form == [
+                "grant_type": ["access_token"], "service": ["contoso.azurecr.io"], "tenant": ["tid"],
+                "access_token": ["aad-token"],
+            ])
     }
 
     @Test("scoped access token: repeated scope fields")
@@ -42,14 +43,24 @@ struct ACRClientTests {
 
     @Test("discovery from the /v2/ challenge")
     func discovery() async throws {
-        let transport = ScriptedTransport([{ _ in
-            HTTPResponseData(
-                status: 401,
-                headers: [("Www-Authenticate", #"Bearer realm="https://127.0.0.1:7443/oauth2/token",service="sim.azurecr.io""#)])
-        }])
+        let transport = ScriptedTransport([
+            { _ in
+                HTTPResponseData(
+                    status: 401,
+                    headers: [
+                        (
+                            "Www-Authenticate",
+                            #"Bearer realm="https://127.0.0.1:7443/oauth2/token",service="sim.azurecr.io""#
+                        )
+                    ])
+            }
+        ])
         let found = try await ACRClient(transport: transport).discover(
             loginServer: "127.0.0.1:5000", authBaseURL: "https://127.0.0.1:7443/", tls: TLSOptions(), logger: logger)
-        #expect(found == ACREndpoint(loginServer: "127.0.0.1:5000", authBaseURL: "https://127.0.0.1:7443", service: "sim.azurecr.io"))
+        #expect(
+            found
+                == ACREndpoint(
+                    loginServer: "127.0.0.1:5000", authBaseURL: "https://127.0.0.1:7443", service: "sim.azurecr.io"))
         #expect(transport.requests.first?.url == "https://127.0.0.1:7443/v2/")
     }
 
@@ -64,7 +75,9 @@ struct ACRClientTests {
     @Test(
         "exchange failures and malformed answers are classified",
         arguments: [
-            Case(name: "no role", status: 401, body: #"{"errors":[{"code":"UNAUTHORIZED","message":"x"}]}"#, code: .registryDenied),
+            Case(
+                name: "no role", status: 401, body: #"{"errors":[{"code":"UNAUTHORIZED","message":"x"}]}"#,
+                code: .registryDenied),
             Case(name: "denied", status: 403, body: "plain text", code: .registryDenied),
             Case(name: "bad request", status: 400, body: "", code: .registryRejected),
             Case(name: "not found", status: 404, body: "", code: .registryRejected),
@@ -74,20 +87,24 @@ struct ACRClientTests {
             Case(name: "truncated JSON", status: 200, body: #"{"refresh_token":"ab"#, code: .malformedResponse),
             Case(name: "no refresh_token", status: 200, body: #"{"access_token":"x"}"#, code: .malformedResponse),
             Case(name: "refresh token not a JWT", status: 200, body: #"{"refresh_token":"opaque"}"#, code: .invalidJWT),
-            Case(name: "refresh token without exp", status: 200,
-                 body: #"{"refresh_token":"\#(TestJWT.make(payload: "{}"))"}"#, code: .invalidJWT),
+            Case(
+                name: "refresh token without exp", status: 200,
+                body: #"{"refresh_token":"\#(TestJWT.make(payload: "{}"))"}"#, code: .invalidJWT),
             Case(name: "JSON array", status: 200, body: "[1]", code: .malformedResponse),
         ])
     func failures(testCase: Case) async throws {
         let transport = ScriptedTransport([Answer.json(testCase.status, testCase.body)])
         let error = await #expect(throws: AzureAuthError.self) {
-            try await ACRClient(transport: transport).exchange(aad, at: endpoint, tenant: nil, tls: TLSOptions(), logger: logger)
+            try await ACRClient(transport: transport).exchange(
+                aad, at: endpoint, tenant: nil, tls: TLSOptions(), logger: logger)
         }
         #expect(error?.code == testCase.code)
         #expect(error?.description.contains("aad-token") == false)
         if testCase.code == .registryDenied {
-            #expect(error?.forIdentity("ci-sp").description.hasPrefix(
-                "identity ci-sp: registry contoso.azurecr.io: the registry refused the identity's Entra ID token") == true)
+            #expect(
+                error?.forIdentity("ci-sp").description.hasPrefix(
+                    "identity ci-sp: registry contoso.azurecr.io: the registry refused the identity's Entra ID token")
+                    == true)
             #expect(error?.description.contains("AcrPull") == true)
         }
     }
@@ -97,7 +114,8 @@ struct ACRClientTests {
         let bytes = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         let transport = ScriptedTransport([Answer.raw(200, bytes)])
         await #expect(throws: AzureAuthError.self) {
-            try await ACRClient(transport: transport).exchange(aad, at: endpoint, tenant: nil, tls: TLSOptions(), logger: logger)
+            try await ACRClient(transport: transport).exchange(
+                aad, at: endpoint, tenant: nil, tls: TLSOptions(), logger: logger)
         }
     }
 }

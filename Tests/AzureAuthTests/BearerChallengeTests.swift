@@ -7,7 +7,8 @@ struct BearerChallengeTests {
     @Test("ACR's challenge")
     func acr() throws {
         let challenge = try #require(
-            BearerChallenge.parse(#"Bearer realm="https://contoso.azurecr.io/oauth2/token",service="contoso.azurecr.io""#))
+            BearerChallenge.parse(
+                #"Bearer realm="https://contoso.azurecr.io/oauth2/token",service="contoso.azurecr.io""#))
         #expect(challenge.realm == "https://contoso.azurecr.io/oauth2/token")
         #expect(challenge.service == "contoso.azurecr.io")
         let endpoint = try #require(ACREndpoint.from(challenge: challenge, loginServer: "contoso.azurecr.io"))
@@ -16,7 +17,8 @@ struct BearerChallengeTests {
 
     @Test("quoted commas, escapes, spaces, token values and case")
     func quoting() throws {
-        let header = #"bearer  Realm="https://127.0.0.1:5443/oauth2/token" , service=fake.azurecr.io,"#
+        let header =
+            #"bearer  Realm="https://127.0.0.1:5443/oauth2/token" , service=fake.azurecr.io,"#
             + #"scope="repository:a/b:pull,push",error="insufficient_scope", note="say \"hi\"""#
         let challenge = try #require(BearerChallenge.parse(header))
         #expect(challenge.scope == "repository:a/b:pull,push")

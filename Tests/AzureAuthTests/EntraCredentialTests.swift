@@ -27,7 +27,9 @@ struct EntraCredentialTests {
         _ = try await credential.token(for: "https://containerregistry.azure.net/.default", logger: logger)
 
         let requests = transport.requests
-        #expect(requests.map(\.url) == Array(repeating: "https://login.example.test/\(Self.tenant)/oauth2/v2.0/token", count: 2))
+        #expect(
+            requests.map(\.url)
+                == Array(repeating: "https://login.example.test/\(Self.tenant)/oauth2/v2.0/token", count: 2))
         #expect(requests[0].form["client_secret"] == ["first-secret"])
         #expect(requests[1].form["client_secret"] == ["second-secret"])
         #expect(requests[0].form["grant_type"] == ["client_credentials"])
@@ -76,7 +78,8 @@ struct EntraCredentialTests {
     @Test("expires_on as a string is used when expires_in is absent")
     func expiresOnString() async throws {
         let transport = ScriptedTransport([Answer.json(200, #"{"access_token":"t","expires_on":"1767312000"}"#)])
-        let credential = ClientSecretCredential(tenantID: Self.tenant, clientID: Self.client, secret: "s", transport: transport)
+        let credential = ClientSecretCredential(
+            tenantID: Self.tenant, clientID: Self.client, secret: "s", transport: transport)
         let token = try await credential.token(for: "s", logger: logger)
         #expect(token.expiresOn == Date(timeIntervalSince1970: 1_767_312_000))
     }
@@ -93,8 +96,10 @@ struct EntraCredentialTests {
     static let failures: [Failure] = [
         Failure(
             name: "wrong secret", status: 401,
-            body: #"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret","error_codes":[7000215]}"#,
-            code: .invalidClientSecret, message: "identity ci-sp: the client secret is wrong or expired (AADSTS7000215)"),
+            body:
+                #"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret","error_codes":[7000215]}"#,
+            code: .invalidClientSecret, message: "identity ci-sp: the client secret is wrong or expired (AADSTS7000215)"
+        ),
         Failure(
             name: "expired secret", status: 401, body: #"{"error":"invalid_client","error_codes":[7000222]}"#,
             code: .expiredClientSecret, message: "identity ci-sp: the client secret has expired (AADSTS7000222)"),
@@ -140,11 +145,13 @@ struct EntraCredentialTests {
         "malformed 200 answers are errors",
         arguments: [
             "", "not json", "{}", #"{"access_token":""}"#, #"{"access_token":"t"}"#,
-            #"{"access_token":"t","expires_in":"soon"}"#, #"{"access_token":42,"expires_in":1}"#, "[]", #"{"access_token":"t","#,
+            #"{"access_token":"t","expires_in":"soon"}"#, #"{"access_token":42,"expires_in":1}"#, "[]",
+            #"{"access_token":"t","#,
         ])
     func malformed(body: String) async throws {
         let transport = ScriptedTransport([Answer.json(200, body)])
-        let credential = ClientSecretCredential(tenantID: Self.tenant, clientID: Self.client, secret: "s", transport: transport)
+        let credential = ClientSecretCredential(
+            tenantID: Self.tenant, clientID: Self.client, secret: "s", transport: transport)
         let error = await #expect(throws: AzureAuthError.self) { try await credential.token(for: "s", logger: logger) }
         #expect(error?.code == .malformedResponse)
     }

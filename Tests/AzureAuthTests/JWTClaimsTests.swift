@@ -12,7 +12,8 @@ struct JWTClaimsTests {
         "payload in either alphabet, padded or not",
         arguments: [(true, false), (true, true), (false, false), (false, true)])
     func alphabets(urlSafe: Bool, padded: Bool) throws {
-        let token = TestJWT.encode(#"{"alg":"RS256"}"#, urlSafe: urlSafe, padded: padded) + "."
+        let token =
+            TestJWT.encode(#"{"alg":"RS256"}"#, urlSafe: urlSafe, padded: padded) + "."
             + TestJWT.encode(Self.payload, urlSafe: urlSafe, padded: padded) + ".sig"
         let claims = try JWTClaims.decode(token)
         #expect(claims.expiresOn == Date(timeIntervalSince1970: 1_767_236_400))
@@ -28,8 +29,12 @@ struct JWTClaimsTests {
 
     @Test("numeric-string and float exp are accepted")
     func flexibleExp() throws {
-        #expect(try JWTClaims.expiry(of: TestJWT.make(payload: #"{"exp":"1767236400"}"#)).timeIntervalSince1970 == 1_767_236_400)
-        #expect(try JWTClaims.expiry(of: TestJWT.make(payload: #"{"exp":1767236400.5}"#)).timeIntervalSince1970 == 1_767_236_400.5)
+        #expect(
+            try JWTClaims.expiry(of: TestJWT.make(payload: #"{"exp":"1767236400"}"#)).timeIntervalSince1970
+                == 1_767_236_400)
+        #expect(
+            try JWTClaims.expiry(of: TestJWT.make(payload: #"{"exp":1767236400.5}"#)).timeIntervalSince1970
+                == 1_767_236_400.5)
     }
 
     @Test(

@@ -23,7 +23,8 @@ struct LogSafetyTests {
                 // Echoing the request back is what a careless server might do in an error body.
                 let echo = String(decoding: request.body ?? [], as: UTF8.self)
                 if request.url.contains("denied") {
-                    return HTTPResponseData(status: 401, body: Array(#"{"errors":[{"code":"UNAUTHORIZED","message":"\#(echo)"}]}"#.utf8))
+                    return HTTPResponseData(
+                        status: 401, body: Array(#"{"errors":[{"code":"UNAUTHORIZED","message":"\#(echo)"}]}"#.utf8))
                 }
                 return HTTPResponseData(status: 200, body: Array(#"{"refresh_token":"\#(Self.refresh)"}"#.utf8))
             },
@@ -32,12 +33,14 @@ struct LogSafetyTests {
         func identity(_ tenant: String) -> RegistryIdentity {
             RegistryIdentity(
                 name: tenant == "bad" ? "ci-sp-bad" : "ci-sp",
-                kind: .entra(ClientSecretCredential(
-                    tenantID: tenant, clientID: "cid", secretFile: secretFile, authorityHost: "https://h.test/",
-                    transport: transport)))
+                kind: .entra(
+                    ClientSecretCredential(
+                        tenantID: tenant, clientID: "cid", secretFile: secretFile, authorityHost: "https://h.test/",
+                        transport: transport)))
         }
         var descriptions: [String] = []
-        let good = try await provider.credential(identity: identity("good"), registry: RegistryTarget(loginServer: "ok.io"))
+        let good = try await provider.credential(
+            identity: identity("good"), registry: RegistryTarget(loginServer: "ok.io"))
         descriptions.append("\(good)")
         do {
             _ = try await provider.credential(identity: identity("bad"), registry: RegistryTarget(loginServer: "ok.io"))

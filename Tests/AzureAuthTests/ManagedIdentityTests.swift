@@ -14,7 +14,8 @@ struct ManagedIdentityTests {
     let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     func credential(
-        _ transport: ScriptedTransport, _ sleeps: SleepRecorder, selector: ManagedIdentityCredential.Selector = .systemAssigned,
+        _ transport: ScriptedTransport, _ sleeps: SleepRecorder,
+        selector: ManagedIdentityCredential.Selector = .systemAssigned,
         endpoint: ManagedIdentityCredential.Endpoint = .imds(baseURL: "http://127.0.0.1:1")
     ) -> ManagedIdentityCredential {
         ManagedIdentityCredential(
@@ -37,8 +38,10 @@ struct ManagedIdentityTests {
         #expect(token.token == "mi-token")
         #expect(token.expiresOn == Date(timeIntervalSince1970: 1_767_225_600 + 86399))
         let request = try #require(transport.requests.first)
-        #expect(request.url.hasPrefix(
-            "http://127.0.0.1:1/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fcontainerregistry.azure.net"))
+        #expect(
+            request.url.hasPrefix(
+                "http://127.0.0.1:1/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fcontainerregistry.azure.net"
+            ))
         if let query { #expect(request.url.hasSuffix("&" + query)) } else { #expect(!request.url.contains("_id=")) }
         #expect(request.header("Metadata") == "true")
         #expect(request.method == .get)
@@ -79,8 +82,10 @@ struct ManagedIdentityTests {
         }
         #expect(error?.code == .identityNotFound)
         #expect(error?.isRetryable == false)
-        #expect(error?.forIdentity("node-mi").description
-            == "identity node-mi: the identity with client ID cid is not assigned to this host (IMDS answered 400 identity not found)")
+        #expect(
+            error?.forIdentity("node-mi").description
+                == "identity node-mi: the identity with client ID cid is not assigned to this host (IMDS answered 400 identity not found)"
+        )
         #expect(transport.requests.count == 1)
         #expect(sleeps.recorded.isEmpty)
     }
@@ -105,10 +110,12 @@ struct ManagedIdentityTests {
         #expect(sleeps.recorded == [.seconds(10), .seconds(20), .seconds(40), .seconds(60), .seconds(60)])
     }
 
-    @Test("Retry-After forms", arguments: [
-        ("Retry-After", "3", Duration.seconds(3)), ("retry-after-ms", "1500", .milliseconds(1500)),
-        ("x-ms-retry-after-ms", "20", .milliseconds(20)),
-    ])
+    @Test(
+        "Retry-After forms",
+        arguments: [
+            ("Retry-After", "3", Duration.seconds(3)), ("retry-after-ms", "1500", .milliseconds(1500)),
+            ("x-ms-retry-after-ms", "20", .milliseconds(20)),
+        ])
     func retryAfterForms(header: String, value: String, expected: Duration) {
         #expect(RetryAfter.parse(HTTPResponseData(status: 429, headers: [(header, value)])) == expected)
     }

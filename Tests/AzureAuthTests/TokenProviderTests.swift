@@ -16,11 +16,13 @@ struct TokenProviderTests {
             "/oauth2/v2.0/token": Answer.json(200, #"{"access_token":"aad-token","expires_in":3600}"#),
             "/oauth2/exchange": { _ in
                 let exp = Int(clock.now.timeIntervalSince1970) + refreshLifetime
-                return HTTPResponseData(status: 200, body: Array(#"{"refresh_token":"\#(TestJWT.expiring(exp))"}"#.utf8))
+                return HTTPResponseData(
+                    status: 200, body: Array(#"{"refresh_token":"\#(TestJWT.expiring(exp))"}"#.utf8))
             },
             "/oauth2/token": { _ in
                 let exp = Int(clock.now.timeIntervalSince1970) + 1200
-                return HTTPResponseData(status: 200, body: Array(#"{"access_token":"\#(TestJWT.expiring(exp, extra: #","a":1"#))"}"#.utf8))
+                return HTTPResponseData(
+                    status: 200, body: Array(#"{"access_token":"\#(TestJWT.expiring(exp, extra: #","a":1"#))"}"#.utf8))
             },
         ])
     }
@@ -28,8 +30,9 @@ struct TokenProviderTests {
     func identity(_ transport: RoutingTransport, clock: TestClock, name: String = "ci-sp") -> RegistryIdentity {
         RegistryIdentity(
             name: name,
-            kind: .entra(ClientSecretCredential(
-                tenantID: "tid", clientID: "cid", secret: "s", transport: transport, now: clock.function)))
+            kind: .entra(
+                ClientSecretCredential(
+                    tenantID: "tid", clientID: "cid", secret: "s", transport: transport, now: clock.function)))
     }
 
     @Test("200 concurrent callers share one Entra request and one exchange")
@@ -57,7 +60,8 @@ struct TokenProviderTests {
         let provider = TokenProvider(transport: transport, now: clock.function, logger: logger)
         let identity = identity(transport, clock: clock)
         for host in ["a.azurecr.io", "b.azurecr.io", "c.azurecr.io"] {
-            let credential = try await provider.credential(identity: identity, registry: RegistryTarget(loginServer: host))
+            let credential = try await provider.credential(
+                identity: identity, registry: RegistryTarget(loginServer: host))
             #expect(credential.username == RegistryCredential.tokenUsername)
             #expect(credential.kind == .refreshToken)
             #expect(credential.loginServer == host)
@@ -70,7 +74,8 @@ struct TokenProviderTests {
     func refreshAhead() async throws {
         let clock = TestClock()
         let transport = transport(clock: clock)
-        let provider = TokenProvider(transport: transport, refreshMargin: .seconds(300), now: clock.function, logger: logger)
+        let provider = TokenProvider(
+            transport: transport, refreshMargin: .seconds(300), now: clock.function, logger: logger)
         let identity = identity(transport, clock: clock)
         let registry = RegistryTarget(loginServer: "contoso.azurecr.io")
         let first = try await provider.credential(identity: identity, registry: registry)
@@ -92,7 +97,8 @@ struct TokenProviderTests {
         let transport = transport(clock: clock, refreshLifetime: -10)
         let provider = TokenProvider(transport: transport, now: clock.function, logger: logger)
         let error = await #expect(throws: AzureAuthError.self) {
-            try await provider.credential(identity: identity(transport, clock: clock), registry: RegistryTarget(loginServer: "r.io"))
+            try await provider.credential(
+                identity: identity(transport, clock: clock), registry: RegistryTarget(loginServer: "r.io"))
         }
         #expect(error?.code == .expiredToken)
         #expect(error?.identity == "ci-sp")
@@ -104,9 +110,12 @@ struct TokenProviderTests {
         let calls = Mutex(0)
         let transport = RoutingTransport([
             "/oauth2/v2.0/token": { _ in
-                let n = calls.withLock { $0 += 1; return $0 }
+                let n = calls.withLock {
+                    $0 += 1; return $0
+                }
                 if n == 1 {
-                    return HTTPResponseData(status: 401, body: Array(#"{"error":"invalid_client","error_codes":[7000215]}"#.utf8))
+                    return HTTPResponseData(
+                        status: 401, body: Array(#"{"error":"invalid_client","error_codes":[7000215]}"#.utf8))
                 }
                 return HTTPResponseData(status: 200, body: Array(#"{"access_token":"t","expires_in":3600}"#.utf8))
             },
@@ -115,7 +124,9 @@ struct TokenProviderTests {
         let provider = TokenProvider(transport: transport, now: clock.function, logger: logger)
         let identity = identity(transport, clock: clock)
         let registry = RegistryTarget(loginServer: "contoso.azurecr.io")
-        let error = await #expect(throws: AzureAuthError.self) { try await provider.credential(identity: identity, registry: registry) }
+        let error = await #expect(throws: AzureAuthError.self) {
+            try await provider.credential(identity: identity, registry: registry)
+        }
         #expect(error?.description == "identity ci-sp: the client secret is wrong or expired (AADSTS7000215)")
         _ = try await provider.credential(identity: identity, registry: registry)
         #expect(transport.count("/oauth2/v2.0/token") == 2)

@@ -18,12 +18,14 @@ struct EntraAssertionTests {
     }
 
     static func post(_ h: Harness, assertion: String) async throws -> Reply {
-        try await h.postForm(h.tokenURL, [
-            ("grant_type", "client_credentials"), ("client_id", client),
-            ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
-            ("client_assertion", assertion), ("scope", "https://containerregistry.azure.net/.default"),
-            ("client_info", "1"),
-        ])
+        try await h.postForm(
+            h.tokenURL,
+            [
+                ("grant_type", "client_credentials"), ("client_id", client),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                ("client_assertion", assertion), ("scope", "https://containerregistry.azure.net/.default"),
+                ("client_info", "1"),
+            ])
     }
 
     enum Variant: String, CaseIterable, Sendable { case ps256Standard, ps256URLSafe, rs256X5t }
@@ -37,8 +39,9 @@ struct EntraAssertionTests {
                 audience: h.tokenURL, legacy: variant == .rs256X5t, urlSafeThumbprint: variant == .ps256URLSafe)
             let reply = try await Self.post(h, assertion: assertion)
             #expect(reply.status == 200, "\(reply.text)")
-            #expect(TestJWT.decode(reply.json["access_token"] as? String ?? "")?.claims["appid"] as? String
-                == Self.client)
+            #expect(
+                TestJWT.decode(reply.json["access_token"] as? String ?? "")?.claims["appid"] as? String
+                    == Self.client)
         }
     }
 
@@ -57,11 +60,12 @@ struct EntraAssertionTests {
                 audience: bad == .wrongAudience ? "https://login.microsoftonline.com/x/oauth2/v2.0/token" : h.tokenURL,
                 now: bad == .expired ? now - 1200 : (bad == .notYetValid ? now + 600 : now))
             let reply = try await Self.post(h, assertion: assertion)
-            let expected: Int = switch bad {
-            case .wrongKey, .wrongAudience: 700027
-            case .expired, .notYetValid: 700024
-            case .wrongIssuer: 700021
-            }
+            let expected: Int =
+                switch bad {
+                case .wrongKey, .wrongAudience: 700027
+                case .expired, .notYetValid: 700024
+                case .wrongIssuer: 700021
+                }
             #expect(reply.status == 401)
             #expect(reply.json["error"] as? String == "invalid_client")
             #expect(reply.json["error_codes"] as? [Int] == [expected])
@@ -112,8 +116,10 @@ struct EntraAssertionTests {
             let now = Int(Date().timeIntervalSince1970)
             let foreign = try TestJWT.sign(
                 header: ["alg": "RS256", "typ": "JWT"],
-                claims: ["iss": "https://foreign.example/oidc", "sub": Self.subject,
-                         "aud": "api://AzureADTokenExchange", "exp": now + 600, "iat": now],
+                claims: [
+                    "iss": "https://foreign.example/oidc", "sub": Self.subject,
+                    "aud": "api://AzureADTokenExchange", "exp": now + 600, "iat": now,
+                ],
                 key: key)
             #expect(try await Self.post(h, assertion: foreign).status == 200)
         }
@@ -121,8 +127,9 @@ struct EntraAssertionTests {
 
     enum FederatedBad: String, CaseIterable, Sendable { case subject, audience, issuer, expired, tampered }
 
-    @Test("federated tokens that match no credential, expired or tampered ones are refused",
-          arguments: FederatedBad.allCases)
+    @Test(
+        "federated tokens that match no credential, expired or tampered ones are refused",
+        arguments: FederatedBad.allCases)
     func federatedFailure(_ bad: FederatedBad) async throws {
         try await Harness.with { h async throws in
             try Self.federatedApp(h)
@@ -140,11 +147,12 @@ struct EntraAssertionTests {
                 token = segments.joined(separator: ".")
             }
             let reply = try await Self.post(h, assertion: token)
-            let expected: (Int, Int) = switch bad {
-            case .subject, .audience, .issuer: (400, 70021)
-            case .expired: (401, 700024)
-            case .tampered: (401, 700027)
-            }
+            let expected: (Int, Int) =
+                switch bad {
+                case .subject, .audience, .issuer: (400, 70021)
+                case .expired: (401, 700024)
+                case .tampered: (401, 700027)
+                }
             #expect(reply.status == expected.0)
             #expect(reply.json["error_codes"] as? [Int] == [expected.1])
         }

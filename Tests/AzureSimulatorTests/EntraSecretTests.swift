@@ -8,11 +8,13 @@ struct EntraSecretTests {
     func secretSuccess() async throws {
         try await Harness.with { h async throws in
             let client = try h.addSecretApp()
-            let reply = try await h.postForm(h.tokenURL, [
-                ("grant_type", "client_credentials"), ("client_id", client), ("client_secret", "s3cret~value"),
-                ("scope", "https://containerregistry.azure.net/.default openid offline_access profile"),
-                ("client_info", "1"),
-            ])
+            let reply = try await h.postForm(
+                h.tokenURL,
+                [
+                    ("grant_type", "client_credentials"), ("client_id", client), ("client_secret", "s3cret~value"),
+                    ("scope", "https://containerregistry.azure.net/.default openid offline_access profile"),
+                    ("client_info", "1"),
+                ])
             #expect(reply.status == 200)
             #expect(reply.json["token_type"] as? String == "Bearer")
             #expect((reply.json["expires_in"] as? Int ?? 0) > 3000)
@@ -60,22 +62,29 @@ struct EntraSecretTests {
     static let failures: [Failure] = [
         Failure(description: "wrong secret", status: 401, error: "invalid_client", code: 7000215, secret: "nope"),
         Failure(description: "expired secret", status: 401, error: "invalid_client", code: 7000222, secret: "old"),
-        Failure(description: "unknown app", status: 400, error: "unauthorized_client", code: 700016,
-                clientID: "11111111-2222-3333-4444-555555555555"),
-        Failure(description: "unknown tenant", status: 400, error: "invalid_request", code: 90002,
-                tenant: "00000000-9999-4000-8000-000000000000"),
-        Failure(description: "two resources", status: 400, error: "invalid_scope", code: 70011,
-                scope: "https://containerregistry.azure.net/.default https://management.azure.com/.default"),
-        Failure(description: "no /.default", status: 400, error: "invalid_scope", code: 70011,
-                scope: "https://containerregistry.azure.net"),
+        Failure(
+            description: "unknown app", status: 400, error: "unauthorized_client", code: 700016,
+            clientID: "11111111-2222-3333-4444-555555555555"),
+        Failure(
+            description: "unknown tenant", status: 400, error: "invalid_request", code: 90002,
+            tenant: "00000000-9999-4000-8000-000000000000"),
+        Failure(
+            description: "two resources", status: 400, error: "invalid_scope", code: 70011,
+            scope: "https://containerregistry.azure.net/.default https://management.azure.com/.default"),
+        Failure(
+            description: "no /.default", status: 400, error: "invalid_scope", code: 70011,
+            scope: "https://containerregistry.azure.net"),
         Failure(description: "only openid", status: 400, error: "invalid_scope", code: 70011, scope: "openid"),
-        Failure(description: "no secret or assertion", status: 401, error: "invalid_client", code: 7000218,
-                secret: nil),
+        Failure(
+            description: "no secret or assertion", status: 401, error: "invalid_client", code: 7000218,
+            secret: nil),
         Failure(description: "missing scope", status: 400, error: "invalid_request", code: 900144, scope: nil),
-        Failure(description: "password grant", status: 400, error: "unsupported_grant_type", code: 70003,
-                grant: "password"),
-        Failure(description: "missing client_id", status: 400, error: "invalid_request", code: 900144,
-                clientID: nil),
+        Failure(
+            description: "password grant", status: 400, error: "unsupported_grant_type", code: 70003,
+            grant: "password"),
+        Failure(
+            description: "missing client_id", status: 400, error: "invalid_request", code: 900144,
+            clientID: nil),
     ]
 
     @Test("documented failures have the AADSTS error shape", arguments: failures)
@@ -105,13 +114,16 @@ struct EntraSecretTests {
         try await Harness.with { h async throws in
             let client = try h.addSecretApp()
             h.simulator.addTenant(Harness.tenant, domains: ["contoso.onmicrosoft.com"])
-            let reply = try await h.postForm(h.simulator.tokenURL(tenant: "contoso.onmicrosoft.com"), [
-                ("grant_type", "client_credentials"), ("client_id", client), ("client_secret", "s3cret~value"),
-                ("scope", "https://containerregistry.azure.net/.default"),
-            ])
+            let reply = try await h.postForm(
+                h.simulator.tokenURL(tenant: "contoso.onmicrosoft.com"),
+                [
+                    ("grant_type", "client_credentials"), ("client_id", client), ("client_secret", "s3cret~value"),
+                    ("scope", "https://containerregistry.azure.net/.default"),
+                ])
             #expect(reply.status == 200)
-            let discovery = try await h.get(h.simulator.authorityHost + Harness.tenant
-                + "/v2.0/.well-known/openid-configuration")
+            let discovery = try await h.get(
+                h.simulator.authorityHost + Harness.tenant
+                    + "/v2.0/.well-known/openid-configuration")
             #expect(discovery.status == 200)
             #expect(discovery.json["token_endpoint"] as? String == h.tokenURL)
             #expect((discovery.json["issuer"] as? String)?.hasPrefix(h.simulator.authorityHost) == true)

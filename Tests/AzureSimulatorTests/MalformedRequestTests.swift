@@ -6,7 +6,9 @@ import Testing
 struct MalformedRequestTests {
     static let bodies: [[UInt8]] = [
         Array("%%%zz=&&==".utf8), [0xFF, 0xFE, 0x00, 0x80], Array("{\"json\":true}".utf8), [],
-        Array("grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_id=app&scope=https%3A%2F%2Fcontainerregistry.azure.net%2F.default&client_assertion=eyJhbGciOiJQUzI1NiJ9.e30.AAAA".utf8),
+        Array(
+            "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_id=app&scope=https%3A%2F%2Fcontainerregistry.azure.net%2F.default&client_assertion=eyJhbGciOiJQUzI1NiJ9.e30.AAAA"
+                .utf8),
         Array("grant_type=access_token&service=contoso.azurecr.io&access_token=eyJ.eyJ.sig".utf8),
         Array("grant_type=refresh_token&service=contoso.azurecr.io&refresh_token=....".utf8),
     ]
@@ -44,8 +46,9 @@ struct MalformedRequestTests {
             #expect(noColon.status == 401)
             #expect(try await h.get(base + "/nowhere").status == 404)
             #expect(try await h.send(.DELETE, base + "/oauth2/token").status == 404)
-            let imds = try await h.get(h.simulator.imdsTokenURL + "?api-version=2018-02-01&resource=%zz",
-                                       headers: [("Metadata", "true")])
+            let imds = try await h.get(
+                h.simulator.imdsTokenURL + "?api-version=2018-02-01&resource=%zz",
+                headers: [("Metadata", "true")])
             #expect(imds.status == 400)
             // The simulator still answers after all of that.
             #expect(try await h.get(base + "/v2/").status == 401)

@@ -7,7 +7,8 @@ struct ManagedIdentityTests {
     static let userAssigned = "5e6f7a8b-3333-4c4d-8e9f-0a1b2c3d4e5f"
     static let userObject = "aaaaaaaa-3333-4c4d-8e9f-0a1b2c3d4e5f"
     static let systemAssigned = "99999999-3333-4c4d-8e9f-0a1b2c3d4e5f"
-    static let resourceID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ua"
+    static let resourceID =
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ua"
 
     static func register(_ h: Harness) {
         h.simulator.addManagedIdentity(
@@ -16,15 +17,18 @@ struct ManagedIdentityTests {
     }
 
     static func imds(_ h: Harness, _ selector: String = "", metadata: Bool = true) async throws -> Reply {
-        let url = h.simulator.imdsTokenURL + "?api-version=2018-02-01&resource="
+        let url =
+            h.simulator.imdsTokenURL + "?api-version=2018-02-01&resource="
             + Form.escape("https://containerregistry.azure.net") + selector
         return try await h.get(url, headers: metadata ? [("Metadata", "true")] : [])
     }
 
-    @Test("each selector finds its identity; no selector means system-assigned", arguments: [
-        ("", systemAssigned), ("&client_id=\(userAssigned)", userAssigned),
-        ("&object_id=\(userObject)", userAssigned), ("&msi_res_id=\(Form.escape(resourceID))", userAssigned),
-    ])
+    @Test(
+        "each selector finds its identity; no selector means system-assigned",
+        arguments: [
+            ("", systemAssigned), ("&client_id=\(userAssigned)", userAssigned),
+            ("&object_id=\(userObject)", userAssigned), ("&msi_res_id=\(Form.escape(resourceID))", userAssigned),
+        ])
     func selectors(_ selector: String, _ expected: String) async throws {
         try await Harness.with { h async throws in
             Self.register(h)
@@ -98,7 +102,8 @@ struct ManagedIdentityTests {
     func appService() async throws {
         try await Harness.with { h async throws in
             Self.register(h)
-            let url = h.simulator.appServiceEndpoint + "?api-version=2019-08-01&resource="
+            let url =
+                h.simulator.appServiceEndpoint + "?api-version=2019-08-01&resource="
                 + Form.escape("https://management.azure.com/") + "&client_id=\(Self.userAssigned)"
             let missing = try await h.get(url)
             #expect(missing.status == 401)

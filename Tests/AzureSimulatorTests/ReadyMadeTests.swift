@@ -14,8 +14,9 @@ struct ReadyMadeTests {
             #expect(setup.registry == h.simulator.registryListenerHosts[0])
             #expect(setup.deniedRegistry == h.simulator.registryListenerHosts[1])
             #expect(try String(contentsOfFile: setup.caBundlePath, encoding: .utf8) == h.simulator.caCertificatePEM)
-            #expect(try String(contentsOfFile: setup.signingCertificatePath, encoding: .utf8)
-                == h.simulator.signingCertificatePEM)
+            #expect(
+                try String(contentsOfFile: setup.signingCertificatePath, encoding: .utf8)
+                    == h.simulator.signingCertificatePEM)
             let attributes = try FileManager.default.attributesOfItem(atPath: setup.spSecretFile)
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
 
@@ -23,34 +24,52 @@ struct ReadyMadeTests {
             let scope = ("scope", "https://containerregistry.azure.net/.default")
             var aadTokens: [String: String] = [:]
             let secret = try String(contentsOfFile: setup.spSecretFile, encoding: .utf8)
-            aadTokens["sp-secret"] = try await h.postForm(tokenURL, [
-                ("grant_type", "client_credentials"), ("client_id", setup.spSecretClientID),
-                ("client_secret", secret), scope,
-            ]).json["access_token"] as? String
+            aadTokens["sp-secret"] =
+                try await h.postForm(
+                    tokenURL,
+                    [
+                        ("grant_type", "client_credentials"), ("client_id", setup.spSecretClientID),
+                        ("client_secret", secret), scope,
+                    ]
+                ).json["access_token"] as? String
             let pem = try String(contentsOfFile: setup.spCertFile, encoding: .utf8)
             let assertion = try TestJWT.assertion(
                 certificatePEM: try #require(Self.block("CERTIFICATE", in: pem)),
                 keyPEM: try #require(Self.block("PRIVATE KEY", in: pem)),
                 clientID: setup.spCertClientID, audience: tokenURL)
-            aadTokens["sp-cert"] = try await h.postForm(tokenURL, [
-                ("grant_type", "client_credentials"), ("client_id", setup.spCertClientID),
-                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
-                ("client_assertion", assertion), scope,
-            ]).json["access_token"] as? String
+            aadTokens["sp-cert"] =
+                try await h.postForm(
+                    tokenURL,
+                    [
+                        ("grant_type", "client_credentials"), ("client_id", setup.spCertClientID),
+                        ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                        ("client_assertion", assertion), scope,
+                    ]
+                ).json["access_token"] as? String
             let federated = try String(contentsOfFile: setup.workloadTokenFile, encoding: .utf8)
-            aadTokens["workload"] = try await h.postForm(tokenURL, [
-                ("grant_type", "client_credentials"), ("client_id", setup.workloadClientID),
-                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
-                ("client_assertion", federated), scope,
-            ]).json["access_token"] as? String
-            aadTokens["env"] = try await h.postForm(tokenURL, [
-                ("grant_type", "client_credentials"), ("client_id", setup.envClientID),
-                ("client_secret", setup.envClientSecret), scope,
-            ]).json["access_token"] as? String
-            aadTokens["managed"] = try await h.get(
-                setup.imdsEndpoint + "/metadata/identity/oauth2/token?api-version=2018-02-01&client_id="
-                    + setup.managedClientID + "&resource=" + Form.escape("https://containerregistry.azure.net"),
-                headers: [("Metadata", "true")]).json["access_token"] as? String
+            aadTokens["workload"] =
+                try await h.postForm(
+                    tokenURL,
+                    [
+                        ("grant_type", "client_credentials"), ("client_id", setup.workloadClientID),
+                        ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                        ("client_assertion", federated), scope,
+                    ]
+                ).json["access_token"] as? String
+            aadTokens["env"] =
+                try await h.postForm(
+                    tokenURL,
+                    [
+                        ("grant_type", "client_credentials"), ("client_id", setup.envClientID),
+                        ("client_secret", setup.envClientSecret), scope,
+                    ]
+                ).json["access_token"] as? String
+            aadTokens["managed"] =
+                try await h.get(
+                    setup.imdsEndpoint + "/metadata/identity/oauth2/token?api-version=2018-02-01&client_id="
+                        + setup.managedClientID + "&resource=" + Form.escape("https://containerregistry.azure.net"),
+                    headers: [("Metadata", "true")]
+                ).json["access_token"] as? String
             for name in ["sp-secret", "sp-cert", "workload", "env", "managed"] {
                 let token = try #require(aadTokens[name], "\(name) got no Entra token")
                 let allowed = try await h.exchange(token, service: setup.registry, tenant: setup.tenantID)

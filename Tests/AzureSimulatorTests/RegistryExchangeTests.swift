@@ -12,20 +12,23 @@ struct RegistryExchangeTests {
             h.simulator.addRegistry(h.simulator.registryListenerHosts[1])
             let reply = try await h.get("https://\(registry)/v2/")
             #expect(reply.status == 401)
-            #expect(reply.headers.first(name: "Www-Authenticate")
-                == "Bearer realm=\"\(h.simulator.realm)\",service=\"\(registry)\"")
+            #expect(
+                reply.headers.first(name: "Www-Authenticate")
+                    == "Bearer realm=\"\(h.simulator.realm)\",service=\"\(registry)\"")
             #expect(reply.headers.first(name: "Docker-Distribution-Api-Version") == "registry/2.0")
             let errors = reply.json["errors"] as? [[String: Any]]
             #expect(errors?.first?["code"] as? String == "UNAUTHORIZED")
             let scoped = try await h.get("https://\(registry)/v2/team-a/app/manifests/1.0")
-            #expect(scoped.headers.first(name: "Www-Authenticate")?.hasSuffix(
-                ",scope=\"repository:team-a/app:pull\"") == true)
+            #expect(
+                scoped.headers.first(name: "Www-Authenticate")?.hasSuffix(
+                    ",scope=\"repository:team-a/app:pull\"") == true)
             #expect(h.simulator.requestCount(.challenge) == 2)
         }
     }
 
-    @Test("the exchange is refused without a role and allowed with AcrPull, AcrPush or Owner",
-          arguments: [nil, AcrRole.acrPull, .acrPush, .owner])
+    @Test(
+        "the exchange is refused without a role and allowed with AcrPull, AcrPush or Owner",
+        arguments: [nil, AcrRole.acrPull, .acrPush, .owner])
     func roles(_ role: AcrRole?) async throws {
         try await Harness.with { h async throws in
             let registry = "contoso.azurecr.io"
@@ -87,10 +90,12 @@ struct RegistryExchangeTests {
             #expect(try await h.exchange(forged, service: registry).status == 401)
             #expect(try await h.exchange("garbage", service: registry).status == 401)
             let url = h.simulator.registryAuthEndpoint + "/oauth2/exchange"
-            let otherTenant = try await h.postForm(url, [
-                ("grant_type", "access_token"), ("service", registry), ("tenant", "someone-else"),
-                ("access_token", aad),
-            ])
+            let otherTenant = try await h.postForm(
+                url,
+                [
+                    ("grant_type", "access_token"), ("service", registry), ("tenant", "someone-else"),
+                    ("access_token", aad),
+                ])
             #expect(otherTenant.status == 401)
             let wrongGrant = try await h.postForm(url, [("grant_type", "refresh_token"), ("service", registry)])
             #expect(wrongGrant.status == 400)
@@ -99,9 +104,11 @@ struct RegistryExchangeTests {
             let noToken = try await h.postForm(url, [("grant_type", "access_token"), ("service", registry)])
             #expect(noToken.status == 400)
             // Unknown query parameters (the Go SDK's api-version) are ignored.
-            let withVersion = try await h.postForm(url + "?api-version=2021-07-01", [
-                ("grant_type", "access_token"), ("service", registry), ("access_token", aad),
-            ])
+            let withVersion = try await h.postForm(
+                url + "?api-version=2021-07-01",
+                [
+                    ("grant_type", "access_token"), ("service", registry), ("access_token", aad),
+                ])
             #expect(withVersion.status == 200)
             #expect(h.simulator.requestCount(.exchange) == 7)
         }

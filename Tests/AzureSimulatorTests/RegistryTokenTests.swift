@@ -91,15 +91,21 @@ struct RegistryTokenTests {
             let first = try await h.basicToken(service: Self.registry, user: "contoso", password: "p1", scopes: scopes)
             #expect(first.status == 200)
             #expect(Self.access(first) == ["repository:team-a/app": ["pull", "push"]])
-            #expect(try await h.basicToken(service: Self.registry, user: "contoso", password: "p2", scopes: scopes)
-                .status == 200)
+            #expect(
+                try await h.basicToken(service: Self.registry, user: "contoso", password: "p2", scopes: scopes)
+                    .status == 200)
             try h.simulator.rotateAdminPassword(registry: Self.registry, slot: .password, newPassword: "p1-new")
-            #expect(try await h.basicToken(service: Self.registry, user: "contoso", password: "p1", scopes: scopes)
-                .status == 401)
-            #expect(try await h.basicToken(service: Self.registry, user: "contoso", password: "p2", scopes: scopes)
-                .status == 200)
-            #expect(try await h.basicToken(service: Self.registry, user: "contoso", password: "p1-new",
-                                           scopes: scopes).status == 200)
+            #expect(
+                try await h.basicToken(service: Self.registry, user: "contoso", password: "p1", scopes: scopes)
+                    .status == 401)
+            #expect(
+                try await h.basicToken(service: Self.registry, user: "contoso", password: "p2", scopes: scopes)
+                    .status == 200)
+            #expect(
+                try await h.basicToken(
+                    service: Self.registry, user: "contoso", password: "p1-new",
+                    scopes: scopes
+                ).status == 200)
         }
     }
 
@@ -119,8 +125,9 @@ struct RegistryTokenTests {
             let sp = try await h.basicToken(
                 service: Self.registry, user: client, password: "s3cret~value", scopes: scopes)
             #expect(Self.access(sp) == ["repository:team-a/app": ["pull", "push"], "repository:team-b/app": ["pull"]])
-            #expect(try await h.basicToken(service: Self.registry, user: client, password: "wrong", scopes: scopes)
-                .status == 401)
+            #expect(
+                try await h.basicToken(service: Self.registry, user: client, password: "wrong", scopes: scopes)
+                    .status == 401)
         }
     }
 
@@ -130,17 +137,21 @@ struct RegistryTokenTests {
             let (_, refresh) = try await Self.refreshToken(h, role: .acrPull)
             try h.simulator.enableAdmin(registry: Self.registry, username: "contoso", password: "p1", password2: "p2")
             let url = h.simulator.registryAuthEndpoint + "/oauth2/token"
-            let viaRefresh = try await h.postForm(url, [
-                ("grant_type", "refresh_token"), ("service", Self.registry), ("refresh_token", refresh),
-                ("scope", "repository:team-a/app:pull"), ("client_id", "containerd-client"),
-                ("access_type", "offline"),
-            ])
+            let viaRefresh = try await h.postForm(
+                url,
+                [
+                    ("grant_type", "refresh_token"), ("service", Self.registry), ("refresh_token", refresh),
+                    ("scope", "repository:team-a/app:pull"), ("client_id", "containerd-client"),
+                    ("access_type", "offline"),
+                ])
             #expect(viaRefresh.status == 200)
             #expect(Self.access(viaRefresh) == ["repository:team-a/app": ["pull"]])
-            let viaPassword = try await h.postForm(url, [
-                ("grant_type", "password"), ("service", Self.registry), ("username", "contoso"), ("password", "p2"),
-                ("scope", "repository:team-a/app:pull"),
-            ])
+            let viaPassword = try await h.postForm(
+                url,
+                [
+                    ("grant_type", "password"), ("service", Self.registry), ("username", "contoso"), ("password", "p2"),
+                    ("scope", "repository:team-a/app:pull"),
+                ])
             #expect(viaPassword.status == 200)
             let other = try await h.postForm(url, [("grant_type", "client_credentials"), ("service", Self.registry)])
             #expect(other.status == 400)
@@ -153,18 +164,21 @@ struct RegistryTokenTests {
             let (client, refresh) = try await Self.refreshToken(h, role: .acrPull)
             let zero = "00000000-0000-0000-0000-000000000000"
             let scope = ["repository:team-a/app:pull"]
-            #expect(try await h.basicToken(service: Self.registry, user: zero, password: "garbage", scopes: scope)
-                .status == 401)
+            #expect(
+                try await h.basicToken(service: Self.registry, user: zero, password: "garbage", scopes: scope)
+                    .status == 401)
             h.simulator.addRegistry("other.azurecr.io")
-            #expect(try await h.basicToken(service: "other.azurecr.io", user: zero, password: refresh, scopes: scope)
-                .status == 401)
+            #expect(
+                try await h.basicToken(service: "other.azurecr.io", user: zero, password: refresh, scopes: scope)
+                    .status == 401)
             let anonymous = try await h.get(h.simulator.registryAuthEndpoint + "/oauth2/token?service=" + Self.registry)
             #expect(anonymous.status == 401)
             let access = try await h.basicToken(service: Self.registry, user: zero, password: refresh, scopes: scope)
             let accessToken = try #require(access.json["access_token"] as? String)
             // An access token is not a refresh token.
-            #expect(try await h.basicToken(service: Self.registry, user: zero, password: accessToken, scopes: scope)
-                .status == 401)
+            #expect(
+                try await h.basicToken(service: Self.registry, user: zero, password: accessToken, scopes: scope)
+                    .status == 401)
             h.simulator.removeRole(principal: client, registry: Self.registry)
             let revoked = try await h.basicToken(service: Self.registry, user: zero, password: refresh, scopes: scope)
             #expect(revoked.status == 200)

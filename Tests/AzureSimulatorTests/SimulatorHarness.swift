@@ -95,7 +95,9 @@ struct Harness {
 
     /// Registers the tenant and an app with a secret; returns the client ID.
     @discardableResult
-    func addSecretApp(clientID: String = UUID().uuidString.lowercased(), secret: String = "s3cret~value") throws
+    func addSecretApp(
+        clientID: String = UUID().uuidString.lowercased(), secret: String = "s3cret~value"
+    ) throws
         -> String
     {
         simulator.addTenant(Self.tenant)
@@ -105,12 +107,16 @@ struct Harness {
     }
 
     /// An Entra access token for a secret app, for `resource`.
-    func entraToken(clientID: String, secret: String = "s3cret~value",
-                    resource: String = "https://containerregistry.azure.net") async throws -> String {
-        let reply = try await postForm(tokenURL, [
-            ("grant_type", "client_credentials"), ("client_id", clientID), ("client_secret", secret),
-            ("scope", resource + "/.default"),
-        ])
+    func entraToken(
+        clientID: String, secret: String = "s3cret~value",
+        resource: String = "https://containerregistry.azure.net"
+    ) async throws -> String {
+        let reply = try await postForm(
+            tokenURL,
+            [
+                ("grant_type", "client_credentials"), ("client_id", clientID), ("client_secret", secret),
+                ("scope", resource + "/.default"),
+            ])
         guard reply.status == 200, let token = reply.json["access_token"] as? String else {
             throw HarnessError(description: "Entra token failed: \(reply.status) \(reply.text)")
         }
@@ -119,9 +125,11 @@ struct Harness {
 
     /// The ACR refresh token for an Entra token.
     func exchange(_ aadToken: String, service: String, tenant: String = Self.tenant) async throws -> Reply {
-        try await postForm(simulator.registryAuthEndpoint + "/oauth2/exchange", [
-            ("grant_type", "access_token"), ("service", service), ("tenant", tenant), ("access_token", aadToken),
-        ])
+        try await postForm(
+            simulator.registryAuthEndpoint + "/oauth2/exchange",
+            [
+                ("grant_type", "access_token"), ("service", service), ("tenant", tenant), ("access_token", aadToken),
+            ])
     }
 
     /// `GET /oauth2/token` with Basic auth.

@@ -85,16 +85,19 @@ struct BrokenKubeConfigTests {
             name: "unknown --context", yaml: cluster + context, context: "other",
             prefix: "cfg: contexts: ", message: "context \"other\" not found"),
         Case(
-            name: "cluster without server", yaml: "clusters:\n- name: c\n  cluster:\n    tls-server-name: a\n"
+            name: "cluster without server",
+            yaml: "clusters:\n- name: c\n  cluster:\n    tls-server-name: a\n"
                 + "contexts:\n- name: x\n  context: {cluster: c}\ncurrent-context: x\n",
             prefix: "cfg:4:5: clusters[0].cluster.server: ", message: "server is required"),
         Case(
-            name: "server is not a URL", yaml: "clusters:\n- name: c\n  cluster:\n    server: 127.0.0.1:6443\n"
+            name: "server is not a URL",
+            yaml: "clusters:\n- name: c\n  cluster:\n    server: 127.0.0.1:6443\n"
                 + "contexts:\n- name: x\n  context: {cluster: c}\ncurrent-context: x\n",
             prefix: "cfg:4:13: clusters[0].cluster.server: ", message: "is not an http(s) URL"),
         Case(
             name: "client certificate without key",
-            yaml: cluster + context + "users:\n- name: u\n  user:\n    client-certificate-data: \(Data("x".utf8).base64EncodedString())\n",
+            yaml: cluster + context
+                + "users:\n- name: u\n  user:\n    client-certificate-data: \(Data("x".utf8).base64EncodedString())\n",
             prefix: "cfg:14:5: users[0].user.client-key: ", message: "client-key is missing"),
         Case(
             name: "missing token file",
@@ -102,7 +105,8 @@ struct BrokenKubeConfigTests {
             prefix: "cfg:14:16: users[0].user.tokenFile: ", message: "cannot read /nonexistent/token"),
         Case(
             name: "missing CA file",
-            yaml: "clusters:\n- name: c\n  cluster:\n    server: https://a\n    certificate-authority: /nonexistent/ca\n"
+            yaml:
+                "clusters:\n- name: c\n  cluster:\n    server: https://a\n    certificate-authority: /nonexistent/ca\n"
                 + "contexts:\n- name: x\n  context: {cluster: c}\ncurrent-context: x\n",
             prefix: "cfg:5:28: clusters[0].cluster.certificate-authority: ", message: "cannot read /nonexistent/ca"),
         Case(

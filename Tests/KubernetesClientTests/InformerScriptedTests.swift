@@ -14,7 +14,9 @@ struct InformerScriptedTests {
         var all: [InformerChange<Namespace>] { changes.withLock { $0 } }
     }
 
-    func start(_ informer: Informer<Namespace>, _ collector: Collector, in group: inout ThrowingTaskGroup<Void, any Error>) {
+    func start(
+        _ informer: Informer<Namespace>, _ collector: Collector, in group: inout ThrowingTaskGroup<Void, any Error>
+    ) {
         group.addTask { try await informer.run() }
         group.addTask {
             for await change in informer.changes { collector.changes.withLock { $0.append(change) } }
@@ -29,7 +31,9 @@ struct InformerScriptedTests {
                 page([namespace("a", rv: "40"), namespace("d", rv: "41")], rv: "50"),
             ],
             watches: [
-                .init(events: [.added(namespace("e", rv: "11")), .bookmark(resourceVersion: "12", annotations: [:])], end: .close),
+                .init(
+                    events: [.added(namespace("e", rv: "11")), .bookmark(resourceVersion: "12", annotations: [:])],
+                    end: .close),
                 .init(events: [.modified(namespace("a", rv: "13"))], end: .transportError),
                 .init(events: [], end: .gone),
                 .init(events: [.deleted(namespace("d", rv: "51"))], end: .stall),
@@ -60,7 +64,8 @@ struct InformerScriptedTests {
                 .updated(old: namespace("a", rv: "3"), new: namespace("a", rv: "13")),
                 .updated(old: namespace("a", rv: "13"), new: namespace("a", rv: "40")),
                 .added(namespace("d", rv: "41")),
-                .deleted(namespace("b", rv: "4")), .deleted(namespace("c", rv: "5")), .deleted(namespace("e", rv: "11")),
+                .deleted(namespace("b", rv: "4")), .deleted(namespace("c", rv: "5")),
+                .deleted(namespace("e", rv: "11")),
                 .deleted(namespace("d", rv: "51")),
             ])
     }
@@ -68,7 +73,10 @@ struct InformerScriptedTests {
     @Test func silentWatchIsRestartedByTheWatchdog() async throws {
         let client = ScriptedKubernetesClient(
             pages: [page([namespace("a", rv: "1")], rv: "7")],
-            watches: [.init(events: [], end: .stall), .init(events: [.bookmark(resourceVersion: "8", annotations: [:])], end: .stall)])
+            watches: [
+                .init(events: [], end: .stall),
+                .init(events: [.bookmark(resourceVersion: "8", annotations: [:])], end: .stall),
+            ])
         let options = Informer<Namespace>.Options(stallTimeout: .milliseconds(100))
         let informer = Informer<Namespace>(client: client, options: options, logger: logger)
         let collector = Collector()
@@ -96,7 +104,10 @@ struct InformerScriptedTests {
             group.cancelAll()
         }
         let resynced = collector.all.filter { if case .resync = $0 { true } else { false } }.map(\.object)
-        #expect(Array(resynced.prefix(4)) == [namespace("a", rv: "1"), namespace("b", rv: "2"), namespace("a", rv: "1"), namespace("b", rv: "2")])
+        #expect(
+            Array(resynced.prefix(4)) == [
+                namespace("a", rv: "1"), namespace("b", rv: "2"), namespace("a", rv: "1"), namespace("b", rv: "2"),
+            ])
     }
 
     @Test func runEndsOnCancellationAndFinishesTheStream() async throws {

@@ -109,11 +109,13 @@ struct KubeConfigParsingTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let one = try dir.write(
-            "one.yaml", "clusters:\n- name: c\n  cluster: {server: \"https://one\"}\n"
+            "one.yaml",
+            "clusters:\n- name: c\n  cluster: {server: \"https://one\"}\n"
                 + "contexts:\n- name: x\n  context: {cluster: c}\n")
         let two = try dir.write("two.yaml", "current-context: x\n")
         let home = try dir.write(
-            "home/.kube/config", "current-context: h\nclusters:\n- name: c\n  cluster: {server: \"https://home\"}\n"
+            "home/.kube/config",
+            "current-context: h\nclusters:\n- name: c\n  cluster: {server: \"https://home\"}\n"
                 + "contexts:\n- name: h\n  context: {cluster: c}\n")
         _ = home
         let env = ["KUBECONFIG": "\(one):\(dir.path)/missing.yaml:\(two)"]

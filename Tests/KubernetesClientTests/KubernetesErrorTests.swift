@@ -23,8 +23,10 @@ struct KubernetesErrorTests {
         #expect(!error(403, "Forbidden").isNamespaceTerminating)
         #expect(error(403, "Forbidden", causes: [StatusCause(reason: "NamespaceTerminating")]).isNamespaceTerminating)
         #expect(
-            error(403, "Forbidden", message: "unable to create new content in namespace a because it is being terminated")
-                .isNamespaceTerminating)
+            error(
+                403, "Forbidden", message: "unable to create new content in namespace a because it is being terminated"
+            )
+            .isNamespaceTerminating)
     }
 
     @Test func descriptionNamesOperationCodeAndReason() {

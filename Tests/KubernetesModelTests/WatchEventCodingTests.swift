@@ -45,7 +45,8 @@ struct WatchEventCodingTests {
     }
 
     @Test func listWithNullItemsAndContinue() throws {
-        let json = #"{"kind":"SecretList","apiVersion":"v1","metadata":{"resourceVersion":"3","continue":"abc","#
+        let json =
+            #"{"kind":"SecretList","apiVersion":"v1","metadata":{"resourceVersion":"3","continue":"abc","#
             + #""remainingItemCount":700},"items":null}"#
         let list = try JSONDecoder().decode(KubernetesList<Secret>.self, from: Data(json.utf8))
         #expect(list.items.isEmpty)
@@ -56,7 +57,8 @@ struct WatchEventCodingTests {
     }
 
     @Test func statusWithCauses() throws {
-        let json = #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","#
+        let json =
+            #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","#
             + #""message":"unable to create new content in namespace team-a because it is being terminated","#
             + #""reason":"Forbidden","details":{"name":"s","kind":"secrets","causes":[{"reason":"NamespaceTerminating","#
             + #""message":"namespace team-a is being terminated","field":"metadata.namespace"}]},"code":403}"#

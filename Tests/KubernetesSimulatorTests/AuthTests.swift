@@ -25,26 +25,31 @@ struct AuthTests {
                 name: Self.operatorName, token: "op-token",
                 rules: [
                     PolicyRule(apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"]),
-                    PolicyRule(apiGroups: [""], resources: ["secrets"], verbs: ["get", "create"], namespaces: ["team-a"]),
+                    PolicyRule(
+                        apiGroups: [""], resources: ["secrets"], verbs: ["get", "create"], namespaces: ["team-a"]),
                 ])
             #expect(try await cluster.get("/api/v1/namespaces", token: "op-token").status == 200)
             let secret: JSONValue = ["metadata": ["name": "acr-pull"]]
-            #expect(try await cluster.post("/api/v1/namespaces/team-a/secrets", secret, token: "op-token").status == 201)
+            #expect(
+                try await cluster.post("/api/v1/namespaces/team-a/secrets", secret, token: "op-token").status == 201)
 
             let update = try await cluster.send(
                 .PUT, "/api/v1/namespaces/team-a/secrets/acr-pull", body: secret, token: "op-token")
             #expect(update.status == 403)
             #expect(update.reason == "Forbidden")
-            #expect(update.message == "secrets \"acr-pull\" is forbidden: User \"\(Self.operatorName)\" cannot "
-                + "update resource \"secrets\" in API group \"\" in the namespace \"team-a\"")
+            #expect(
+                update.message == "secrets \"acr-pull\" is forbidden: User \"\(Self.operatorName)\" cannot "
+                    + "update resource \"secrets\" in API group \"\" in the namespace \"team-a\"")
 
             let otherNamespace = try await cluster.get("/api/v1/namespaces/default/secrets/x", token: "op-token")
             #expect(otherNamespace.status == 403)
             let clusterList = try await cluster.get("/api/v1/secrets", token: "op-token")
             #expect(clusterList.status == 403)
-            #expect(clusterList.message == "secrets is forbidden: User \"\(Self.operatorName)\" cannot list resource "
-                + "\"secrets\" in API group \"\" at the cluster scope")
-            let lease = try await cluster.get("/apis/coordination.k8s.io/v1/namespaces/team-a/leases", token: "op-token")
+            #expect(
+                clusterList.message == "secrets is forbidden: User \"\(Self.operatorName)\" cannot list resource "
+                    + "\"secrets\" in API group \"\" at the cluster scope")
+            let lease = try await cluster.get(
+                "/apis/coordination.k8s.io/v1/namespaces/team-a/leases", token: "op-token")
             #expect(lease.status == 403)
 
             let audit = cluster.simulator.auditLog().filter { $0.user == Self.operatorName }
@@ -87,7 +92,9 @@ struct AuthTests {
             let namespaces = core.body?["resources"]?.arrayValue?.first { $0["name"] == "namespaces" }
             #expect(namespaces?["shortNames"] == ["ns"])
             #expect(namespaces?["namespaced"] == false)
-            let groups = try await cluster.get("/apis").body?["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
+            let groups = try await cluster.get("/apis").body?["groups"]?.arrayValue?.compactMap {
+                $0["name"]?.stringValue
+            }
             #expect(groups == ["events.k8s.io", "coordination.k8s.io"])
             let leases = try await cluster.get("/apis/coordination.k8s.io/v1")
             #expect(leases.body?["resources"]?.arrayValue?.first?["kind"] == "Lease")

@@ -21,11 +21,12 @@ struct CRUDTests {
 
             let duplicate = try await cluster.post(path, Self.secret)
             #expect(duplicate.status == 409)
-            #expect(duplicate.body == [
-                "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
-                "message": "secrets \"acr-pull\" already exists", "reason": "AlreadyExists",
-                "details": ["name": "acr-pull", "kind": "secrets"], "code": 409,
-            ])
+            #expect(
+                duplicate.body == [
+                    "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
+                    "message": "secrets \"acr-pull\" already exists", "reason": "AlreadyExists",
+                    "details": ["name": "acr-pull", "kind": "secrets"], "code": 409,
+                ])
 
             let fetched = try await cluster.get("\(path)/acr-pull")
             #expect(fetched.status == 200)
@@ -33,11 +34,12 @@ struct CRUDTests {
 
             let missing = try await cluster.get("\(path)/nope")
             #expect(missing.status == 404)
-            #expect(missing.body == [
-                "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
-                "message": "secrets \"nope\" not found", "reason": "NotFound",
-                "details": ["name": "nope", "kind": "secrets"], "code": 404,
-            ])
+            #expect(
+                missing.body == [
+                    "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
+                    "message": "secrets \"nope\" not found", "reason": "NotFound",
+                    "details": ["name": "nope", "kind": "secrets"], "code": 404,
+                ])
 
             var update = try #require(fetched.body)
             update["data"] = ["k": "bmV3"]
@@ -49,8 +51,9 @@ struct CRUDTests {
             let stale = try await cluster.send(.PUT, "\(path)/acr-pull", body: update)
             #expect(stale.status == 409)
             #expect(stale.reason == "Conflict")
-            #expect(stale.message == "Operation cannot be fulfilled on secrets \"acr-pull\": the object has been "
-                + "modified; please apply your changes to the latest version and try again")
+            #expect(
+                stale.message == "Operation cannot be fulfilled on secrets \"acr-pull\": the object has been "
+                    + "modified; please apply your changes to the latest version and try again")
 
             // Without a resourceVersion the write is unconditional.
             update.setValue(nil, at: ["metadata", "resourceVersion"])
@@ -85,10 +88,14 @@ struct CRUDTests {
         arguments: [
             ("/api/v1/namespaces", ["metadata": ["name": "Not_Valid"]] as JSONValue, 422, "Invalid"),
             ("/api/v1/namespaces/absent/secrets", ["metadata": ["name": "s"]] as JSONValue, 404, "NotFound"),
-            ("/api/v1/namespaces/default/secrets", ["metadata": ["name": "s", "namespace": "other"]] as JSONValue,
-             400, "BadRequest"),
-            ("/api/v1/namespaces/default/secrets", ["kind": "ConfigMap", "metadata": ["name": "s"]] as JSONValue,
-             400, "BadRequest"),
+            (
+                "/api/v1/namespaces/default/secrets", ["metadata": ["name": "s", "namespace": "other"]] as JSONValue,
+                400, "BadRequest"
+            ),
+            (
+                "/api/v1/namespaces/default/secrets", ["kind": "ConfigMap", "metadata": ["name": "s"]] as JSONValue,
+                400, "BadRequest"
+            ),
             ("/api/v1/namespaces/default/secrets", ["metadata": [:]] as JSONValue, 422, "Invalid"),
         ])
     func refusedCreates(path: String, body: JSONValue, code: Int, reason: String) async throws {

@@ -43,7 +43,7 @@ struct ClusterBehaviourTests {
                 .PATCH, "/api/v1/namespaces/default/secrets/acr-pull", body: ["type": "Opaque"],
                 contentType: "application/merge-patch+json")
             #expect(retyped.status == 422)
-            #expect(retyped.body?.value(at: ["details", "causes", ])?.arrayValue?.first?["field"] == "type")
+            #expect(retyped.body?.value(at: ["details", "causes"])?.arrayValue?.first?["field"] == "type")
         }
     }
 
@@ -55,9 +55,11 @@ struct ClusterBehaviourTests {
             let response = try await cluster.post("/api/v1/namespaces/leaving/secrets", ["metadata": ["name": "s"]])
             #expect(response.status == 403)
             #expect(response.reason == "Forbidden")
-            #expect(response.message == "secrets \"s\" is forbidden: unable to create new content in namespace "
-                + "leaving because it is being terminated")
-            #expect(response.body?.value(at: ["details", "causes"])?.arrayValue?.first?["reason"] == "NamespaceTerminating")
+            #expect(
+                response.message == "secrets \"s\" is forbidden: unable to create new content in namespace "
+                    + "leaving because it is being terminated")
+            #expect(
+                response.body?.value(at: ["details", "causes"])?.arrayValue?.first?["reason"] == "NamespaceTerminating")
         }
     }
 
@@ -66,7 +68,8 @@ struct ClusterBehaviourTests {
         try await TestCluster.with { cluster in
             try await cluster.createNamespace("team-b")
             #expect(try await cluster.get("/api/v1/namespaces/team-b/serviceaccounts/default").status == 200)
-            #expect(try await cluster.post("/api/v1/namespaces/team-b/secrets", ["metadata": ["name": "s"]]).status == 201)
+            #expect(
+                try await cluster.post("/api/v1/namespaces/team-b/secrets", ["metadata": ["name": "s"]]).status == 201)
             let revision = cluster.simulator.resourceVersion
             let deleted = try await cluster.send(.DELETE, "/api/v1/namespaces/team-b")
             #expect(deleted.status == 200)

@@ -7,8 +7,9 @@ struct FaultTests {
     func injectedErrors(code: Int) async throws {
         try await TestCluster.with { cluster in
             cluster.simulator.setFaults([
-                FaultRule(verbs: ["list"], resources: ["secrets"], errorRate: 1, errorCodes: [code],
-                          retryAfterSeconds: 2)
+                FaultRule(
+                    verbs: ["list"], resources: ["secrets"], errorRate: 1, errorCodes: [code],
+                    retryAfterSeconds: 2)
             ])
             let failed = try await cluster.get("/api/v1/namespaces/default/secrets")
             #expect(failed.status == code)

@@ -43,7 +43,8 @@ struct ListTests {
     func expiredContinue() async throws {
         try await TestCluster.with { cluster in
             for index in 0..<5 {
-                try cluster.simulator.create(.secrets, namespace: "default", ["metadata": ["name": .string("s\(index)")]])
+                try cluster.simulator.create(
+                    .secrets, namespace: "default", ["metadata": ["name": .string("s\(index)")]])
             }
             let first = try await cluster.get("/api/v1/namespaces/default/secrets?limit=2")
             let token = try #require(first.body?.value(at: ["metadata", "continue"])?.stringValue)
@@ -106,8 +107,9 @@ extension String {
         var result = ""
         for byte in utf8 {
             let scalar = Unicode.Scalar(byte)
-            if (byte < 128) && (scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar))
-                || "-._~".unicodeScalars.contains(scalar))
+            if (byte < 128)
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar))
+                    || "-._~".unicodeScalars.contains(scalar))
             {
                 result.unicodeScalars.append(scalar)
             } else {

@@ -16,13 +16,19 @@ struct PatchTests {
     @Test(
         "imagePullSecrets is atomic for merge and strategic merge; JSON patch appends",
         arguments: [
-            ("application/merge-patch+json", ["imagePullSecrets": [["name": "acr-pull"]]] as JSONValue,
-             ["acr-pull"]),
-            ("application/strategic-merge-patch+json", ["imagePullSecrets": [["name": "acr-pull"]]] as JSONValue,
-             ["acr-pull"]),
-            ("application/json-patch+json",
-             [["op": "add", "path": "/imagePullSecrets/-", "value": ["name": "acr-pull"]]] as JSONValue,
-             ["old", "acr-pull"]),
+            (
+                "application/merge-patch+json", ["imagePullSecrets": [["name": "acr-pull"]]] as JSONValue,
+                ["acr-pull"]
+            ),
+            (
+                "application/strategic-merge-patch+json", ["imagePullSecrets": [["name": "acr-pull"]]] as JSONValue,
+                ["acr-pull"]
+            ),
+            (
+                "application/json-patch+json",
+                [["op": "add", "path": "/imagePullSecrets/-", "value": ["name": "acr-pull"]]] as JSONValue,
+                ["old", "acr-pull"]
+            ),
         ])
     func serviceAccountPullSecrets(contentType: String, patch: JSONValue, expected: [String]) async throws {
         try await TestCluster.with { cluster in
@@ -94,14 +100,23 @@ struct PatchSemanticsTests {
     }
 
     static let operationCases: [(String, [JSONValue], JSONValue)] = [
-        ("add to object", [op("add", "/a/x", value: 9)],
-         ["a": ["b": 1, "c/d": 2, "e~f": 3, "x": 9], "list": [1, 2, 3]]),
-        ("escaped keys", [op("remove", "/a/c~1d"), op("replace", "/a/e~0f", value: 0)],
-         ["a": ["b": 1, "e~f": 0], "list": [1, 2, 3]]),
-        ("insert and append", [op("add", "/list/0", value: 0), op("add", "/list/-", value: 4)],
-         ["a": ["b": 1, "c/d": 2, "e~f": 3], "list": [0, 1, 2, 3, 4]]),
+        (
+            "add to object", [op("add", "/a/x", value: 9)],
+            ["a": ["b": 1, "c/d": 2, "e~f": 3, "x": 9], "list": [1, 2, 3]]
+        ),
+        (
+            "escaped keys", [op("remove", "/a/c~1d"), op("replace", "/a/e~0f", value: 0)],
+            ["a": ["b": 1, "e~f": 0], "list": [1, 2, 3]]
+        ),
+        (
+            "insert and append", [op("add", "/list/0", value: 0), op("add", "/list/-", value: 4)],
+            ["a": ["b": 1, "c/d": 2, "e~f": 3], "list": [0, 1, 2, 3, 4]]
+        ),
         ("move", [op("move", "/moved", from: "/a/b")], ["a": ["c/d": 2, "e~f": 3], "list": [1, 2, 3], "moved": 1]),
-        ("copy", [op("copy", "/list/0", from: "/list/1")], ["a": ["b": 1, "c/d": 2, "e~f": 3], "list": [2, 1, 2, 3]]),
+        (
+            "copy", [op("copy", "/list/0", from: "/list/1")],
+            ["a": ["b": 1, "c/d": 2, "e~f": 3], "list": [2, 1, 2, 3]]
+        ),
         ("passing test", [op("test", "/a/b", value: 1)], document),
     ]
 
@@ -135,13 +150,14 @@ enum PatchProbe {
     static func applyJSONPatch(_ document: JSONValue, _ patch: JSONValue) async throws -> JSONValue {
         let simulator = try KubernetesSimulator()
         try simulator.create(.leases, namespace: "default", ["metadata": ["name": "probe"], "spec": document])
-        let prefixed = JSONValue.array((patch.arrayValue ?? []).map { operation in
-            var operation = operation
-            for field in ["path", "from"] {
-                if let path = operation[field]?.stringValue { operation[field] = .string("/spec" + path) }
-            }
-            return operation
-        })
+        let prefixed = JSONValue.array(
+            (patch.arrayValue ?? []).map { operation in
+                var operation = operation
+                for field in ["path", "from"] {
+                    if let path = operation[field]?.stringValue { operation[field] = .string("/spec" + path) }
+                }
+                return operation
+            })
         return try simulator.patch(.leases, namespace: "default", name: "probe", type: .json, prefixed)["spec"] ?? .null
     }
 }

@@ -14,7 +14,8 @@ struct WatchTests {
                 .PATCH, "/api/v1/namespaces/after", body: ["metadata": ["labels": ["x": "2"]]],
                 contentType: "application/merge-patch+json")
             _ = try await cluster.send(.DELETE, "/api/v1/namespaces/after")
-            var watch = try await cluster.watch("/api/v1/namespaces?watch=1&resourceVersion=\(revision)&timeoutSeconds=1")
+            var watch = try await cluster.watch(
+                "/api/v1/namespaces?watch=1&resourceVersion=\(revision)&timeoutSeconds=1")
             #expect(watch.status == 200)
             let events = try await watch.rest()
             let summary = events.map { "\($0.eventType ?? "") \($0.eventName ?? "")" }
@@ -79,7 +80,8 @@ struct WatchTests {
             #expect(response.message?.hasPrefix("too old resource version: \(revision)") == true)
             // The current revision still works.
             let current = cluster.simulator.resourceVersion
-            var watch = try await cluster.watch("/api/v1/namespaces?watch=1&resourceVersion=\(current)&timeoutSeconds=1")
+            var watch = try await cluster.watch(
+                "/api/v1/namespaces?watch=1&resourceVersion=\(current)&timeoutSeconds=1")
             #expect(watch.status == 200)
             #expect(try await watch.rest().isEmpty)
         }
@@ -89,7 +91,8 @@ struct WatchTests {
     func forcedCompaction() async throws {
         try await TestCluster.with { cluster in
             let revision = cluster.simulator.resourceVersion
-            var watch = try await cluster.watch("/api/v1/namespaces?watch=1&resourceVersion=\(revision)&timeoutSeconds=10")
+            var watch = try await cluster.watch(
+                "/api/v1/namespaces?watch=1&resourceVersion=\(revision)&timeoutSeconds=10")
             try await cluster.createNamespace("seen")
             let added = try #require(try await watch.next())
             #expect(added.eventType == "ADDED")
@@ -106,7 +109,8 @@ struct WatchTests {
     func resumeAfterDrop() async throws {
         try await TestCluster.with { cluster in
             let revision = cluster.simulator.resourceVersion
-            var first = try await cluster.watch("/api/v1/namespaces?watch=1&resourceVersion=\(revision)&timeoutSeconds=10")
+            var first = try await cluster.watch(
+                "/api/v1/namespaces?watch=1&resourceVersion=\(revision)&timeoutSeconds=10")
             try await cluster.createNamespace("one")
             let event = try #require(try await first.next())
             let seen = try #require(event.value(at: ["object", "metadata", "resourceVersion"])?.stringValue)

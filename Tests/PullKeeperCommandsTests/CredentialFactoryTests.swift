@@ -26,7 +26,10 @@ struct CredentialFactoryTests {
             (.usgov, nil, nil, "https://login.microsoftonline.us/", "azurecr.us"),
             (.public, nil, "https://env.example/", "https://env.example/", "azurecr.io"),
             (.public, "https://cfg.example", "https://env.example/", "https://cfg.example/", "azurecr.io"),
-            (.custom, "https://login.sovereign.example/", nil, "https://login.sovereign.example/", "cr.sovereign.example"),
+            (
+                .custom, "https://login.sovereign.example/", nil, "https://login.sovereign.example/",
+                "cr.sovereign.example"
+            ),
         ] as [(Cloud, String?, String?, String, String)])
     func clouds(cloud: Cloud, configured: String?, env: String?, authority: String, suffix: String) {
         let config = OperatorConfig(cloud: cloud, authorityHost: configured, registrySuffixes: ["cr.sovereign.example"])
@@ -38,21 +41,26 @@ struct CredentialFactoryTests {
     @Test("token audience: ACR by default, the cloud's ARM audience as an option")
     func audience() {
         #expect(factory(OperatorConfig()).entraScope == "https://containerregistry.azure.net/.default")
-        #expect(factory(OperatorConfig(cloud: .china, tokenAudience: .arm)).entraScope
-            == "https://management.chinacloudapi.cn/.default")
+        #expect(
+            factory(OperatorConfig(cloud: .china, tokenAudience: .arm)).entraScope
+                == "https://management.chinacloudapi.cn/.default")
     }
 
     @Test("registries: explicit entries get their auth endpoint and both CA files; suffix rules")
     func registries() {
         let config = OperatorConfig(
             registrySuffixes: ["proxy.example"],
-            registries: [RegistryEntry(loginServer: "127.0.0.1:5000", authEndpoint: "https://127.0.0.1:5443", caFile: "/r.pem")],
+            registries: [
+                RegistryEntry(loginServer: "127.0.0.1:5000", authEndpoint: "https://127.0.0.1:5443", caFile: "/r.pem")
+            ],
             caFile: "/global.pem")
         let made = factory(config)
         let target = made.registry("127.0.0.1:5000")
         #expect(target.authEndpoint == "https://127.0.0.1:5443")
         #expect(target.tls.caFiles == ["/global.pem", "/r.pem"])
-        #expect(made.registry("contoso.azurecr.io") == RegistryTarget(loginServer: "contoso.azurecr.io", tls: TLSOptions(caFiles: ["/global.pem"])))
+        #expect(
+            made.registry("contoso.azurecr.io")
+                == RegistryTarget(loginServer: "contoso.azurecr.io", tls: TLSOptions(caFiles: ["/global.pem"])))
         #expect(made.isAllowed(registry: "contoso.azurecr.io"))
         #expect(made.isAllowed(registry: "x.proxy.example"))
         #expect(made.isAllowed(registry: "127.0.0.1:5000"))
@@ -66,16 +74,23 @@ struct CredentialFactoryTests {
         let config = OperatorConfig(
             defaultIdentity: "sp",
             identities: [
-                IdentityConfig(name: "sp", credential: .servicePrincipal(.init(tenantID: "t", clientID: "c", clientSecretFile: "/s"))),
+                IdentityConfig(
+                    name: "sp",
+                    credential: .servicePrincipal(.init(tenantID: "t", clientID: "c", clientSecretFile: "/s"))),
                 IdentityConfig(
                     name: "cert",
-                    credential: .servicePrincipal(.init(tenantID: "t", clientID: "c", certificateFile: "/c.pem", legacyRS256: true))),
-                IdentityConfig(name: "mi", credential: .managedIdentity(.init(selector: .clientID("m"), endpoint: "http://127.0.0.1:9"))),
-                IdentityConfig(name: "wi", credential: .workloadIdentity(.init(tenantID: "t", clientID: "c", tokenFile: "/f"))),
+                    credential: .servicePrincipal(
+                        .init(tenantID: "t", clientID: "c", certificateFile: "/c.pem", legacyRS256: true))),
+                IdentityConfig(
+                    name: "mi",
+                    credential: .managedIdentity(.init(selector: .clientID("m"), endpoint: "http://127.0.0.1:9"))),
+                IdentityConfig(
+                    name: "wi", credential: .workloadIdentity(.init(tenantID: "t", clientID: "c", tokenFile: "/f"))),
                 IdentityConfig(name: "admin", credential: .static(.init(username: "u", passwordFile: "/p"))),
                 IdentityConfig(name: "bad-sp", credential: .servicePrincipal(.init(tenantID: "t", clientID: "c"))),
             ])
-        let made = factory(config, environment: ["AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "s"])
+        let made = factory(
+            config, environment: ["AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "s"])
         func entra(_ name: String?) throws -> any TokenCredential {
             guard case .entra(let credential) = try made.identity(named: name).kind else {
                 Issue.record("\(name ?? "default") is not an Entra identity")
@@ -102,9 +117,11 @@ struct CredentialFactoryTests {
     @Test("App Service endpoint from IDENTITY_ENDPOINT / IDENTITY_HEADER when no IMDS endpoint is configured")
     func appService() throws {
         let config = OperatorConfig(identities: [IdentityConfig(name: "mi", credential: .managedIdentity(.init()))])
-        let made = factory(config, environment: ["IDENTITY_ENDPOINT": "http://127.0.0.1:8081/msi/token", "IDENTITY_HEADER": "h"])
+        let made = factory(
+            config, environment: ["IDENTITY_ENDPOINT": "http://127.0.0.1:8081/msi/token", "IDENTITY_HEADER": "h"])
         guard case .entra(let credential) = try made.identity(named: "mi").kind else { return }
-        #expect((credential as? ManagedIdentityCredential)?.endpoint
-            == .appService(endpoint: "http://127.0.0.1:8081/msi/token", header: "h"))
+        #expect(
+            (credential as? ManagedIdentityCredential)?.endpoint
+                == .appService(endpoint: "http://127.0.0.1:8081/msi/token", header: "h"))
     }
 }

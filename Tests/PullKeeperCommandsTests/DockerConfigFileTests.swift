@@ -17,9 +17,10 @@ struct DockerConfigFileTests {
             {"auths":{"other.io":{"auth":"b3RoZXI6cHc="},"contoso.azurecr.io":{"email":"x@y","identitytoken":"old"}},
              "credHelpers":{"gcr.io":"gcloud"},"psFormat":"table {{.ID}}","experimental":"enabled"}
             """#.utf8)
-        let merged = try object(DockerConfigFile.merge(
-            existing: existing, loginServer: "contoso.azurecr.io", username: RegistryCredential.tokenUsername,
-            password: "pa:ss"))
+        let merged = try object(
+            DockerConfigFile.merge(
+                existing: existing, loginServer: "contoso.azurecr.io", username: RegistryCredential.tokenUsername,
+                password: "pa:ss"))
         let auths = try #require(merged["auths"] as? [String: Any])
         #expect((auths["other.io"] as? [String: String]) == ["auth": "b3RoZXI6cHc="])
         let entry = try #require(auths["contoso.azurecr.io"] as? [String: String])
@@ -38,7 +39,8 @@ struct DockerConfigFileTests {
     @Test("an empty or missing file starts a new document")
     func fresh() throws {
         for existing in [nil, Data(), Data("\n".utf8)] {
-            let merged = try object(DockerConfigFile.merge(existing: existing, loginServer: "r.io", username: "u", password: "p"))
+            let merged = try object(
+                DockerConfigFile.merge(existing: existing, loginServer: "r.io", username: "u", password: "p"))
             #expect((merged["auths"] as? [String: Any])?.keys.sorted() == ["r.io"])
         }
     }
@@ -76,8 +78,9 @@ struct DockerConfigFileTests {
         #expect(json["username"] as? String == RegistryCredential.tokenUsername)
         #expect(json["accessToken"] as? String == "rt")
         #expect(json["expiresOn"] as? String == "2026-01-01T03:00:00Z")
-        let staticText = try TokenCommand.render(RegistryCredential(
-            loginServer: "r.io", username: "admin", password: "p", expiresOn: nil, kind: .static))
+        let staticText = try TokenCommand.render(
+            RegistryCredential(
+                loginServer: "r.io", username: "admin", password: "p", expiresOn: nil, kind: .static))
         #expect(staticText.contains(#""expiresOn" : null"#))
     }
 }

@@ -34,7 +34,10 @@ final class ScriptedTransport: HTTPTransport {
 /// Canned answers.
 enum Answer {
     static func json(_ status: Int, _ text: String, headers: [(String, String)] = []) -> ScriptedTransport.Handler {
-        { _ in HTTPResponseData(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8)) }
+        { _ in
+            HTTPResponseData(
+                status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8))
+        }
     }
 
     static func raw(_ status: Int, _ bytes: [UInt8]) -> ScriptedTransport.Handler {
