@@ -23,7 +23,8 @@ extension KubeConfig {
             root = try parseKubeConfigYAML(text)
         } catch let error as YAMLError {
             throw KubeConfigError(
-                file: file, line: error.line, column: error.column, field: error.path, message: error.problem)
+                file: file, line: error.line, column: error.column, field: error.path,
+                message: [error.context, error.problem].compactMap { $0 }.joined(separator: ": "))
         } catch {
             throw KubeConfigError(file: file, message: "not valid YAML: \(error)")
         }

@@ -28,7 +28,9 @@ public struct Status: Codable, Hashable, Sendable {
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
         details = try c.decodeIfPresent(StatusDetails.self, forKey: .details)
         code = try c.decodeIfPresent(Int.self, forKey: .code)
-        metadata = try c.decodeIfPresent(ListMeta.self, forKey: .metadata)
+        // The API server always sends `"metadata":{}`; an empty one means the same as none.
+        let meta = try c.decodeIfPresent(ListMeta.self, forKey: .metadata)
+        metadata = meta == ListMeta() ? nil : meta
     }
 
     public func encode(to encoder: any Encoder) throws {

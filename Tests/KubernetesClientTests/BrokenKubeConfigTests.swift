@@ -21,7 +21,7 @@ struct BrokenKubeConfigTests {
     static let cases: [Case] = [
         Case(
             name: "unterminated quote", yaml: "clusters:\n- name: \"c\n  cluster: {}\n",
-            prefix: "cfg:3:", message: "quoted scalar"),
+            prefix: "cfg:4:1: ", message: "while scanning a quoted scalar: found unexpected end of stream"),
         Case(
             name: "clusters is a mapping", yaml: "apiVersion: v1\nclusters:\n  c: {}\n",
             prefix: "cfg:3:3: clusters: ", message: "expected a list, found a mapping"),
