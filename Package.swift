@@ -54,6 +54,7 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
@@ -135,6 +136,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(name: "pullkeeper", dependencies: ["PullKeeperCommands"]),
@@ -142,7 +144,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "YAML"], exclude: ["Fixtures"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "AzureAuth", "PullKeeperConfig"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "PullKeeperConfig"]),
         .testTarget(name: "PullKeeperCommandsTests", dependencies: ["PullKeeperCommands"]),
         .testTarget(name: "KubernetesModelTests", dependencies: ["KubernetesModel"]),

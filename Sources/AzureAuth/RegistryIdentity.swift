@@ -27,7 +27,8 @@ public struct RegistryIdentity: Sendable {
 public struct RegistryTarget: Sendable, Hashable {
     /// The host[:port] clients pull from.
     public var loginServer: String
-    /// An explicit token-service URL; when set, realm and service are discovered from its `/v2/` challenge.
+    /// An explicit token-service URL. When set, the login server's `/v2/` challenge is asked first (its realm names
+    /// the token service, its `service` the audience); without a usable challenge this URL serves.
     public var authEndpoint: String?
     /// Trust for the token service.
     public var tls: TLSOptions

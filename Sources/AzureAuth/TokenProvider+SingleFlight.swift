@@ -14,21 +14,30 @@ extension RegistryCredential: Expiring {
     var expiry: Date? { expiresOn }
 }
 
+extension Expiring {
+    /// Whether it expires after `bound` (always, without a bound or an expiry).
+    func outlives(_ bound: Date?) -> Bool {
+        guard let bound, let expiry else { return true }
+        return expiry > bound
+    }
+}
+
 extension TokenProvider {
-    /// Returns the cached value while it is before its refresh time, else joins or starts the one request for
-    /// `key`. A failed request leaves no entry, so the next caller tries again.
+    /// Returns the cached value while it is before its refresh time (and expires after `mustExpireAfter`), else
+    /// joins or starts the one request for `key`. A failed request leaves no entry, so the next caller tries again.
     func shared<Value: Expiring>(
-        read: () -> Entry<Value>?, write: (Entry<Value>?) -> Void, logger: Logger,
+        read: () -> Entry<Value>?, write: (Entry<Value>?) -> Void, mustExpireAfter: Date? = nil, logger: Logger,
         fetch: @escaping @Sendable (isolated TokenProvider) async throws -> Value
     ) async throws -> Value {
-        let current = now()
-        switch read() {
-        case .ready(let value, let refreshAt) where current < refreshAt:
+        // Re-read after every suspension: while we waited, another caller may have cached or started a newer one.
+        while case .inFlight(let task) = read() {
+            let value = try checked(try await task.value)
+            // A request started before this caller's bound was known may bring a token that is still too old.
+            if value.outlives(mustExpireAfter) { return value }
+            if case .inFlight(let again) = read(), again == task { break }
+        }
+        if case .ready(let value, let refreshAt) = read(), now() < refreshAt, value.outlives(mustExpireAfter) {
             return value
-        case .inFlight(let task):
-            return try checked(try await task.value)
-        default:
-            break
         }
         let task = Task<Value, any Error> { try await fetch(self) }
         write(.inFlight(task))

@@ -26,17 +26,21 @@ public actor TokenProvider {
     private let imdsLimiter: TokenBucket
     let now: @Sendable () -> Date
     private let logger: Logger
+    private let observer: (@Sendable (TokenRequestRecord) -> Void)?
     private var entraTokens: [EntraKey: Entry<AccessToken>] = [:]
     private var registryTokens: [RegistryKey: Entry<RegistryCredential>] = [:]
     private var endpoints: [RegistryTarget: ACREndpoint] = [:]
 
     /// `refreshMargin`: how long before expiry a token is replaced (at most half its lifetime);
-    /// `imdsLimiter`: shared by every managed-identity request (default 5 per second).
+    /// `imdsLimiter`: shared by every managed-identity request (default 5 per second); `observer` hears of every
+    /// request to Entra ID, IMDS and registries (for metrics).
     public init(
         transport: any HTTPTransport, refreshMargin: Duration = .seconds(300),
         imdsLimiter: TokenBucket = TokenBucket(), registryRetry: RetryPolicy = .none,
-        now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+        now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
+        observer: (@Sendable (TokenRequestRecord) -> Void)? = nil
     ) {
+        self.observer = observer
         self.acr = ACRClient(transport: transport, retry: registryRetry)
         self.refreshMargin = refreshMargin
         self.imdsLimiter = imdsLimiter
@@ -46,8 +50,11 @@ public actor TokenProvider {
 
     /// The docker credential for `identity` on `registry`: the refresh token when `scope` is nil, a scoped access
     /// token otherwise; static identities return their username and password (scope ignored).
+    ///
+    /// `mustExpireAfter`: a cached token that expires at or before this is not handed out; the one request that
+    /// replaces it is shared by every caller, so a thousand Secrets renewing one token cause one exchange.
     public func credential(
-        identity: RegistryIdentity, registry: RegistryTarget, scope: String? = nil
+        identity: RegistryIdentity, registry: RegistryTarget, scope: String? = nil, mustExpireAfter: Date? = nil
     ) async throws -> RegistryCredential {
         var scoped = self.logger
         scoped[metadataKey: "identity.name"] = "\(identity.name)"
@@ -63,7 +70,8 @@ public actor TokenProvider {
             case .entra(let credential):
                 let key = RegistryKey(identity: identity.name, loginServer: registry.loginServer, scope: scope ?? "")
                 return try await shared(
-                    read: { registryTokens[key] }, write: { registryTokens[key] = $0 }, logger: logger
+                    read: { registryTokens[key] }, write: { registryTokens[key] = $0 }, mustExpireAfter: mustExpireAfter,
+                    logger: logger
                 ) { provider in
                     try await provider.fetchRegistry(identity, credential, registry, scope, logger)
                 }
@@ -95,9 +103,11 @@ public actor TokenProvider {
         if let scope {
             let base = try await credential(identity: identity, registry: registry, scope: nil)
             let endpoint = try await endpoint(for: registry, logger: logger)
-            let token = try await acr.accessToken(
-                refreshToken: base.password, scopes: scope.split(separator: " ").map(String.init), at: endpoint,
-                tls: registry.tls, logger: logger)
+            let token = try await observed(identity.name, registry.loginServer, "token") {
+                try await acr.accessToken(
+                    refreshToken: base.password, scopes: scope.split(separator: " ").map(String.init), at: endpoint,
+                    tls: registry.tls, logger: logger)
+            } expiry: { $0.expiresOn }
             return RegistryCredential(
                 loginServer: registry.loginServer, username: RegistryCredential.tokenUsername,
                 password: token.token, expiresOn: token.expiresOn, kind: .accessToken)
@@ -106,11 +116,16 @@ public actor TokenProvider {
         let accessToken = try await shared(
             read: { entraTokens[entraKey] }, write: { entraTokens[entraKey] = $0 }, logger: logger
         ) { provider in
-            try await provider.fetchEntra(entra, scope: identity.scope, logger: logger)
+            try await provider.observed(
+                identity.name, registry.loginServer, entra.usesInstanceMetadata ? "imds" : "entra"
+            ) {
+                try await provider.fetchEntra(entra, scope: identity.scope, logger: logger)
+            } expiry: { $0.expiresOn }
         }
         let endpoint = try await endpoint(for: registry, logger: logger)
-        let refresh = try await acr.exchange(
-            accessToken, at: endpoint, tenant: entra.tenantID, tls: registry.tls, logger: logger)
+        let refresh = try await observed(identity.name, registry.loginServer, "exchange") {
+            try await acr.exchange(accessToken, at: endpoint, tenant: entra.tenantID, tls: registry.tls, logger: logger)
+        } expiry: { $0.expiresOn }
         return RegistryCredential(
             loginServer: registry.loginServer, username: RegistryCredential.tokenUsername, password: refresh.token,
             expiresOn: refresh.expiresOn, kind: .refreshToken)
@@ -125,16 +140,55 @@ public actor TokenProvider {
         return token
     }
 
+    /// Runs one request and tells the observer how it went.
+    private func observed<Value>(
+        _ identity: String, _ registry: String, _ endpoint: String, _ request: () async throws -> Value,
+        expiry: (Value) -> Date?
+    ) async throws -> Value {
+        do {
+            let value = try await request()
+            observer?(
+                TokenRequestRecord(
+                    identity: identity, registry: registry, endpoint: endpoint, succeeded: true,
+                    expiresOn: expiry(value)))
+            return value
+        } catch {
+            observer?(
+                TokenRequestRecord(
+                    identity: identity, registry: registry, endpoint: endpoint, succeeded: false, expiresOn: nil))
+            throw error
+        }
+    }
+
     private func endpoint(for registry: RegistryTarget, logger: Logger) async throws -> ACREndpoint {
         if let known = endpoints[registry] { return known }
         let endpoint: ACREndpoint
         if let authEndpoint = registry.authEndpoint {
-            endpoint = try await acr.discover(
-                loginServer: registry.loginServer, authBaseURL: authEndpoint, tls: registry.tls, logger: logger)
+            // A registry in front of another token service (a proxy, docker-registry with auth.token, the
+            // simulator) names it in its challenge, as clients see it; without a usable challenge the configured
+            // endpoint serves with the login server as `service`.
+            do {
+                endpoint = try await acr.discover(
+                    loginServer: registry.loginServer, authBaseURL: "https://\(registry.loginServer)",
+                    tls: registry.tls, logger: logger)
+            } catch {
+                logger.debug("no challenge on the login server; using authEndpoint", metadata: ["error": "\(error)"])
+                endpoint = ACREndpoint(loginServer: registry.loginServer, authBaseURL: authEndpoint)
+            }
         } else {
             endpoint = ACREndpoint(loginServer: registry.loginServer)
         }
         endpoints[registry] = endpoint
         return endpoint
     }
+}
+
+/// One request the token cache made, for metrics: `endpoint` is `entra`, `imds`, `exchange` or `token`.
+public struct TokenRequestRecord: Sendable, Hashable {
+    public var identity: String
+    public var registry: String
+    public var endpoint: String
+    public var succeeded: Bool
+    /// Expiry of the token obtained, when it succeeded.
+    public var expiresOn: Date?
 }

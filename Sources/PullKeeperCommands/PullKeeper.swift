@@ -7,6 +7,8 @@ public struct PullKeeper: AsyncParsableCommand {
         abstract: "Keeps Azure Container Registry pull credentials fresh in Kubernetes namespaces.",
         version: BuildInfo.version,
         subcommands: [
+            RunCommand.self,
+            StatusCommand.self,
             CheckCommand.self,
             SimulateCommand.self,
             VersionCommand.self,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AzureAuth
+import Controller
 import Foundation
 import Logging
 import PullKeeperConfig

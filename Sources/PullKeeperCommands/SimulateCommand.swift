@@ -1,23 +1,33 @@
 import ArgumentParser
+import AzureSimulator
 import Foundation
 import KubernetesSimulator
 import Logging
 import ServiceLifecycle
 
-/// `pullkeeper simulate`: runs the simulators on loopback until SIGTERM or SIGINT.
+/// `pullkeeper simulate`: runs the Kubernetes and Azure simulators on loopback until SIGTERM or SIGINT.
 public struct SimulateCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Run the Kubernetes simulator on loopback (TLS, fresh CA) until SIGTERM/SIGINT.")
+        abstract: "Run the Kubernetes and Azure simulators on loopback (TLS, fresh CA) until SIGTERM/SIGINT.")
 
     @Option(help: "Write a kubeconfig for the simulated cluster (admin user) to this file.")
     var kubeconfigOut: String?
+
+    @Option(help: "Write a shell env file (export NAME=value) with the Azure endpoints, CA and identities.")
+    var envOut: String?
+
+    @Option(help: "Directory for the ready-made files (CA, secrets, config); default: a new temporary directory.")
+    var stateDir: String?
 
     @Option(help: "Address the Kubernetes API server binds to.")
     var address = "127.0.0.1"
 
     @Option(help: "Port of the Kubernetes API server (0 picks a free port).")
     var port = 0
+
+    @Option(help: "Lifetime in seconds of the ACR refresh and access tokens and the Entra tokens the simulator issues.")
+    var tokenLifetime: Double?
 
     @Option(help: "Seconds a deleted namespace stays Terminating before it disappears.")
     var namespaceDeletionDelay: Double = 0
@@ -39,25 +49,31 @@ public struct SimulateCommand: AsyncParsableCommand {
             throw ValidationError("--namespace-deletion-delay must be >= 0 and --bookmark-interval > 0")
         }
         guard historyLimit > 0 else { throw ValidationError("--history-limit must be positive") }
+        if let tokenLifetime, tokenLifetime < 5 {
+            throw ValidationError("--token-lifetime must be at least 5 seconds")
+        }
     }
 
     public func run() async throws {
         let logger = Logger(label: "pullkeeper.simulate") { StreamLogHandler.standardError(label: $0) }
-        let kubernetes = try makeKubernetesSimulator(logger: logger)
-        try await kubernetes.start()
-        if let kubeconfigOut {
-            try Self.writePrivateFile(kubernetes.kubeconfig(), to: kubeconfigOut)
-        }
-        print("kubernetes API server: \(kubernetes.baseURL)")
-        if let kubeconfigOut { print("kubeconfig: \(kubeconfigOut)") }
-        // Further simulators (Azure) join this list; the group stops them all on SIGTERM/SIGINT.
-        let services: [any Service] = [kubernetes]
+        let directory = stateDir ?? NSTemporaryDirectory() + "pullkeeper-simulate-\(UUID().uuidString.prefix(8))"
+        let world = try await SimulatedWorld.start(
+            directory: directory, kubernetes: kubernetesConfiguration(logger: logger),
+            azure: azureConfiguration(logger: logger), kubeconfigPath: kubeconfigOut)
+        if let envOut { try writePrivateFile(world.environmentFile, to: envOut) }
+        print("kubernetes API server: \(world.kubernetes.baseURL)")
+        print("azure simulator:       \(world.azure.baseURL)")
+        print("registries:            \(world.readyMade.registry) (allowed), \(world.readyMade.deniedRegistry) (denied)")
+        print("kubeconfig:            \(world.kubeconfigPath)")
+        print("pullkeeper config:     \(world.configPath)")
+        if let envOut { print("env file:              \(envOut)") }
         let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: [WorldService(world: world)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 
-    func makeKubernetesSimulator(logger: Logger) throws -> KubernetesSimulator {
+    func kubernetesConfiguration(logger: Logger) -> KubernetesSimulator.Configuration {
         var configuration = KubernetesSimulator.Configuration()
         configuration.host = address
         configuration.port = port
@@ -67,19 +83,25 @@ public struct SimulateCommand: AsyncParsableCommand {
         configuration.faultSeed = faults.faultSeed
         configuration.faults = faults.rule.map { [$0] } ?? []
         configuration.logger = logger
-        return try KubernetesSimulator(configuration: configuration)
+        return configuration
     }
 
-    /// Writes atomically with mode 0600: the file holds a bearer token.
-    static func writePrivateFile(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        guard
-            FileManager.default.createFile(
-                atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw ValidationError("cannot write \(path)") }
-        if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-        try FileManager.default.moveItem(at: temporary, to: url)
+    func azureConfiguration(logger: Logger) -> AzureSimulator.Configuration {
+        var configuration = AzureSimulator.Configuration(logger: logger)
+        if let tokenLifetime {
+            let lifetime = Duration.milliseconds(Int64(tokenLifetime * 1000))
+            configuration.lifetimes = .init(entra: lifetime, managedIdentity: lifetime, refresh: lifetime, access: lifetime)
+        }
+        return configuration
+    }
+}
+
+/// Keeps a `SimulatedWorld` up until graceful shutdown.
+struct WorldService: Service {
+    let world: SimulatedWorld
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await world.shutdown()
     }
 }

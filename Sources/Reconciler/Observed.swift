@@ -65,7 +65,7 @@ public struct ObservedServiceAccount: Sendable, Hashable {
 }
 
 /// A registry credential ready for a docker config entry. Its description never shows the password.
-public struct RegistryCredential: Sendable, Hashable, CustomStringConvertible {
+public struct PullCredential: Sendable, Hashable, CustomStringConvertible {
     public var username: String
     public var password: String
     /// When it stops working; nil for static credentials that do not expire.
@@ -78,7 +78,7 @@ public struct RegistryCredential: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "RegistryCredential(username: \(username), password: <redacted>, expiresOn: \(expiresOn.map { "\($0)" } ?? "never"))"
+        "PullCredential(username: \(username), password: <redacted>, expiresOn: \(expiresOn.map { "\($0)" } ?? "never"))"
     }
 }
 
@@ -86,17 +86,24 @@ public struct RegistryCredential: Sendable, Hashable, CustomStringConvertible {
 public struct CredentialFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public var retryable: Bool
+    /// The Event reason: `TokenFailed` (no credential could be had) or `CredentialRejected` (the registry refused
+    /// the new credential in the self-check).
+    public var reason: String
 
-    public init(message: String, retryable: Bool) {
+    public static let tokenFailed = "TokenFailed"
+    public static let credentialRejected = "CredentialRejected"
+
+    public init(message: String, retryable: Bool, reason: String = CredentialFailure.tokenFailed) {
         self.message = message
         self.retryable = retryable
+        self.reason = reason
     }
 
     public var description: String { message }
 }
 
 /// What the token provider answered for one registry.
-public typealias CredentialOutcome = Result<RegistryCredential, CredentialFailure>
+public typealias CredentialOutcome = Result<PullCredential, CredentialFailure>
 
 /// One credential the reconciler needs before it can decide.
 public struct CredentialRequest: Sendable, Hashable {

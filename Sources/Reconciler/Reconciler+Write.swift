@@ -29,7 +29,7 @@ extension Reconciler {
             }
         }
         let failureEvents = failures.map { registry, failure in
-            EventNote(.warning, "TokenFailed", "registry \(registry): \(failure.message)")
+            EventNote(.warning, failure.reason, "registry \(registry): \(failure.message)")
         }
         // Retryable failures back off (retrying before the old credential expires); terminal ones (a wrong secret)
         // wait for the resync, since a rotated secret file brings no watch event.

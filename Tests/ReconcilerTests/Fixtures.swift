@@ -37,19 +37,19 @@ enum Fixture {
         return ObservedNamespace(name: name, labels: labels, annotations: annotations, terminating: terminating)
     }
 
-    static func token(_ value: String = "refresh-token-1", expiresIn: TimeInterval = 3 * 3600) -> RegistryCredential {
-        RegistryCredential(
+    static func token(_ value: String = "refresh-token-1", expiresIn: TimeInterval = 3 * 3600) -> PullCredential {
+        PullCredential(
             username: SecretLayout.tokenUsername, password: value, expiresOn: now.addingTimeInterval(expiresIn))
     }
 
-    static func dockerConfig(_ entries: [String: RegistryCredential]) -> Data {
+    static func dockerConfig(_ entries: [String: PullCredential]) -> Data {
         DockerConfig(auths: entries.mapValues { DockerConfig.Entry(username: $0.username, password: $0.password) })
             .encoded()
     }
 
     /// A Secret pullkeeper wrote `age` seconds ago with the given credentials.
     static func managedSecret(
-        _ name: String = "acr-pull", credentials: [String: RegistryCredential]? = nil, identity: String = "sp",
+        _ name: String = "acr-pull", credentials: [String: PullCredential]? = nil, identity: String = "sp",
         registries: [String] = [registry], scope: String? = nil, refreshedAgo: TimeInterval = 600,
         lifetime: TimeInterval = 3 * 3600, data: Data? = nil, type: String = SecretLayout.dockerConfigJSONType,
         hash: String? = nil
@@ -62,7 +62,7 @@ enum Fixture {
                 uniqueKeysWithValues: registries.map {
                     (
                         $0,
-                        RegistryCredential(
+                        PullCredential(
                             username: SecretLayout.tokenUsername, password: "old-token", expiresOn: expiresAt)
                     )
                 })
@@ -86,7 +86,7 @@ enum Fixture {
     }
 
     static func desired(
-        _ credentials: [String: RegistryCredential], identity: String = "sp", scope: String? = nil,
+        _ credentials: [String: PullCredential], identity: String = "sp", scope: String? = nil,
         name: String = "acr-pull",
         requested: [String]? = nil
     ) -> DesiredSecret {

@@ -297,7 +297,7 @@ import Testing
                 namespace: F.namespace(extra: [SecretLayout.identityAnnotation: "admin"]),
                 secrets: [
                     F.managedSecret(
-                        credentials: [reg: RegistryCredential(username: "contoso", password: "pw1", expiresOn: nil)],
+                        credentials: [reg: PullCredential(username: "contoso", password: "pw1", expiresOn: nil)],
                         identity: "admin")
                 ],
                 serviceAccounts: [F.account("default", ["acr-pull"])], now: F.now),
@@ -314,16 +314,16 @@ import Testing
                 namespace: F.namespace(extra: [SecretLayout.identityAnnotation: "admin"]),
                 secrets: [
                     F.managedSecret(
-                        credentials: [reg: RegistryCredential(username: "contoso", password: "pw1", expiresOn: nil)],
+                        credentials: [reg: PullCredential(username: "contoso", password: "pw1", expiresOn: nil)],
                         identity: "admin")
                 ],
                 serviceAccounts: [F.account("default", ["acr-pull"])],
-                credentials: [reg: .success(RegistryCredential(username: "contoso", password: "pw2", expiresOn: nil))],
+                credentials: [reg: .success(PullCredential(username: "contoso", password: "pw2", expiresOn: nil))],
                 now: F.now),
             expected: Decision(
                 .updateSecret(
                     F.desired(
-                        [reg: RegistryCredential(username: "contoso", password: "pw2", expiresOn: nil)],
+                        [reg: PullCredential(username: "contoso", password: "pw2", expiresOn: nil)],
                         identity: "admin"), resourceVersion: "41"),
                 events: [
                     EventNote(
@@ -388,7 +388,7 @@ import Testing
                 serviceAccounts: [F.account("default", ["acr-pull"])],
                 credentials: [
                     reg: .success(
-                        RegistryCredential(
+                        PullCredential(
                             username: SecretLayout.tokenUsername, password: "old-token",
                             expiresOn: F.now.addingTimeInterval(5400)))
                 ],
@@ -417,7 +417,7 @@ import Testing
                         ],
                         dockerConfigJSON: F.dockerConfig([
                             reg: F.token(),
-                            F.other: RegistryCredential(
+                            F.other: PullCredential(
                                 username: SecretLayout.tokenUsername, password: "old-token", expiresOn: nil),
                         ]),
                         registries: [reg, F.other], expiresAt: F.now.addingTimeInterval(5400)), resourceVersion: "41"),

@@ -81,7 +81,7 @@ import Testing
 
     @Test func descriptionsNeverShowThePassword() {
         let entry = DockerConfig.Entry(username: "u", password: "s3cr3t")
-        let credential = RegistryCredential(username: "u", password: "s3cr3t", expiresOn: nil)
+        let credential = PullCredential(username: "u", password: "s3cr3t", expiresOn: nil)
         #expect(!"\(entry)".contains("s3cr3t"))
         #expect(!"\(credential)".contains("s3cr3t"))
     }

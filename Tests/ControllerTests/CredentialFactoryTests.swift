@@ -3,7 +3,7 @@ import Foundation
 import PullKeeperConfig
 import Testing
 
-@testable import PullKeeperCommands
+@testable import Controller
 
 @Suite("CredentialFactory")
 struct CredentialFactoryTests {

@@ -1,0 +1,220 @@
+import AzureAuth
+import Controller
+import Foundation
+import KubernetesClient
+import Logging
+import PullKeeperConfig
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// Everything `pullkeeper run` (and `demo`, `bench`) wires together: the Kubernetes client, the token cache with
+/// its credential source and self-check, Events, metrics, the controller, the leader elector and the HTTP servers.
+public final class ControllerRuntime: Sendable {
+    /// What to build.
+    public struct Setup: Sendable {
+        public var config: OperatorConfig
+        public var kubernetes: KubernetesClientConfiguration
+        /// The process environment (the `env` identity, App Service variables).
+        public var environment: [String: String]
+        public var options: Controller.Options
+        public var leaderElection: LeaderElection?
+        /// `/metrics` (with `/healthz`); nil: none.
+        public var metricsAddress: HostPort?
+        /// `/healthz` and `/readyz`; nil: none.
+        public var healthAddress: HostPort?
+        public var logger: Logger
+
+        public init(
+            config: OperatorConfig, kubernetes: KubernetesClientConfiguration, environment: [String: String],
+            options: Controller.Options = .init(), leaderElection: LeaderElection? = nil,
+            metricsAddress: HostPort? = nil, healthAddress: HostPort? = nil, logger: Logger
+        ) {
+            self.config = config
+            self.kubernetes = kubernetes
+            self.environment = environment
+            self.options = options
+            self.leaderElection = leaderElection
+            self.metricsAddress = metricsAddress
+            self.healthAddress = healthAddress
+            self.logger = logger
+        }
+    }
+
+    /// Lease settings for `--leader-elect`.
+    public struct LeaderElection: Sendable {
+        public var namespace: String
+        public var name: String
+        public var identity: String
+        public var timing: LeaderElector.Timing
+
+        public init(
+            namespace: String, name: String = "pullkeeper-leader", identity: String,
+            timing: LeaderElector.Timing = .init()
+        ) {
+            self.namespace = namespace
+            self.name = name
+            self.identity = identity
+            self.timing = timing
+        }
+    }
+
+    public let controller: Controller
+    public let elector: LeaderElector?
+    public let metrics: ControllerMetrics
+    public let client: HTTPKubernetesClient
+    public let transport: AsyncHTTPTransport
+    public let provider: TokenProvider
+    let servers: [HealthServer]
+    let logger: Logger
+    /// Ports the HTTP servers bound, once they run.
+    let boundPorts: PortBook
+
+    public init(_ setup: Setup) throws {
+        let metrics = ControllerMetrics()
+        var kubernetes = setup.kubernetes
+        let previousObserver = kubernetes.requestObserver
+        kubernetes.requestObserver = { record in
+            metrics.kubernetesRequest(verb: record.verb, resource: record.resource, code: record.code ?? 0)
+            previousObserver?(record)
+        }
+        let client = try HTTPKubernetesClient(configuration: kubernetes, logger: setup.logger)
+        let transport = AsyncHTTPTransport()
+        let provider = TokenProvider(
+            transport: transport, logger: setup.logger,
+            observer: { record in
+                metrics.tokenRequest(
+                    identity: record.identity, registry: record.registry, endpoint: record.endpoint,
+                    result: record.succeeded ? "success" : "error")
+                if let expiry = record.expiresOn, record.endpoint == "exchange" || record.endpoint == "token" {
+                    metrics.tokenExpiry(identity: record.identity, registry: record.registry, expiresAt: expiry)
+                }
+            })
+        let factory = CredentialFactory(config: setup.config, environment: setup.environment, transport: transport)
+        let source = RegistryCredentialSource(
+            factory: factory, provider: provider,
+            probe: setup.config.selfCheck ? RegistryProbe(transport: transport) : nil, logger: setup.logger)
+        let events = EventRecorder(client: client, instance: setup.options.instance, logger: setup.logger)
+        let leading = LeadershipFlag(leading: setup.leaderElection == nil)
+        let controller = Controller(
+            client: client, config: setup.config, credentials: source, metrics: metrics, events: events,
+            logger: setup.logger, options: setup.options, canWrite: { leading.isLeading })
+        if let election = setup.leaderElection {
+            elector = LeaderElector(
+                client: client, name: election.name, namespace: election.namespace, identity: election.identity,
+                timing: election.timing, logger: setup.logger
+            ) { isLeader in
+                leading.set(isLeader)
+                metrics.setLeader(isLeader)
+                if isLeader { await controller.enqueueAll() }
+            }
+        } else {
+            elector = nil
+            metrics.setLeader(true)
+        }
+        var servers: [HealthServer] = []
+        let ports = PortBook()
+        let isReady: @Sendable () async -> Bool = { controller.hasSynced }
+        if let address = setup.metricsAddress {
+            servers.append(
+                HealthServer(
+                    host: address.host, port: address.port, metrics: metrics, logger: setup.logger, isReady: isReady,
+                    onBound: { port in ports.record("metrics", port) }))
+        }
+        if let address = setup.healthAddress, address != setup.metricsAddress {
+            servers.append(
+                HealthServer(
+                    host: address.host, port: address.port, metrics: metrics, logger: setup.logger, isReady: isReady,
+                    onBound: { port in ports.record("health", port) }))
+        }
+        self.controller = controller
+        self.metrics = metrics
+        self.client = client
+        self.transport = transport
+        self.provider = provider
+        self.servers = servers
+        self.boundPorts = ports
+        self.logger = setup.logger
+    }
+
+    /// The services for a `ServiceGroup`: when the controller returns (`--once`), the group shuts down.
+    public var services: [ServiceGroupConfiguration.ServiceConfiguration] {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(
+                service: controller, successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup)
+        ]
+        if let elector { services.append(.init(service: elector)) }
+        services += servers.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) }
+        return services
+    }
+
+    /// The port a server bound (`metrics` or `health`), once it runs.
+    public func port(of server: String) -> Int? { boundPorts.port(server) }
+
+    /// Runs everything until SIGTERM/SIGINT (when `signals`), or until the controller returns; then closes the
+    /// clients.
+    public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await closeClients()
+            throw error
+        }
+        await closeClients()
+    }
+
+    /// Closes the HTTP clients (after the services stopped).
+    public func closeClients() async {
+        try? await client.shutdown()
+        try? await transport.shutdown()
+    }
+}
+
+/// Whether this replica may write (always, without leader election).
+final class LeadershipFlag: Sendable {
+    private let state: Mutex<Bool>
+
+    init(leading: Bool) { state = Mutex(leading) }
+
+    var isLeading: Bool { state.withLock { $0 } }
+
+    func set(_ leading: Bool) { state.withLock { $0 = leading } }
+}
+
+/// Ports bound by the HTTP servers, by name.
+final class PortBook: Sendable {
+    private let ports = Mutex<[String: Int]>([:])
+
+    func record(_ name: String, _ port: Int) { ports.withLock { $0[name] = port } }
+
+    func port(_ name: String) -> Int? { ports.withLock { $0[name] } }
+}
+
+/// `host:port` for a listener; `:8080` means every interface.
+public struct HostPort: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `host:port`, `:port` or `[v6]:port`; nil for `off`, `""` or `0`.
+    public static func parse(_ text: String) throws -> HostPort? {
+        if text.isEmpty || text == "off" || text == "0" { return nil }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else {
+            throw CommandFailure(message: "\"\(text)\" is not an address like 0.0.0.0:8080 or :8080", exitCode: 2)
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return HostPort(host: host.isEmpty ? "0.0.0.0" : host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

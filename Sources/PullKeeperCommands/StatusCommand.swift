@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import KubernetesClient
+import KubernetesModel
+import Logging
+import PullKeeperConfig
+import Reconciler
+
+/// `pullkeeper status`: a table of the managed Secrets in the cluster.
+public struct StatusCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the managed Secrets: namespace, secret, registries, expires in, last refresh, state.")
+
+    @Option(help: "kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config).")
+    var kubeconfig: String?
+
+    @Option(help: "kubeconfig context (default: the current context).")
+    var context: String?
+
+    @Option(help: "pullkeeper config: also list opted-in namespaces that have no Secret yet.")
+    var config: String?
+
+    public init() {}
+
+    public func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let operatorConfig: OperatorConfig?
+        let kubernetes: KubernetesClientConfiguration
+        do {
+            operatorConfig = try config.map { try ConfigLoader.load(path: $0) }
+            (kubernetes, _) = try KubernetesConfigurationLoader(environment: environment).load(
+                kubeconfig: kubeconfig, context: context)
+        } catch {
+            throw CommandFailure.exit(CommandFailure(message: "\(error)", exitCode: 2))
+        }
+        let client = try HTTPKubernetesClient(
+            configuration: kubernetes, logger: commandLogger(label: "pullkeeper.status"))
+        do {
+            let secrets = try await client.listAll(
+                Secret.self,
+                options: ListOptions(labelSelector: "\(SecretLayout.managedByLabel)=\(SecretLayout.managedByValue)"))
+            let namespaces = operatorConfig == nil ? [] : try await client.listAll(Namespace.self).items
+            try? await client.shutdown()
+            let now = Date()
+            let rows = StatusTable.rows(
+                secrets: secrets.items, namespaces: namespaces, config: operatorConfig, now: now)
+            print(StatusTable.render(rows, now: now), terminator: "")
+            if rows.contains(where: { $0.state != "Valid" }) { throw ExitCode(1) }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            try? await client.shutdown()
+            throw CommandFailure.exit(CommandFailure(message: "\(error)", exitCode: 1))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import KubernetesModel
+import PullKeeperConfig
+import Reconciler
+
+/// One line of `pullkeeper status` (and of the demo's live table).
+struct StatusRow: Sendable, Hashable {
+    var namespace: String
+    var secret: String
+    var registries: [String]
+    var expiresAt: Date?
+    var refreshedAt: Date?
+    var state: String
+    /// Demo only: how many times the Secret was written.
+    var refreshes: Int?
+}
+
+enum StatusTable {
+    /// Rows for every managed Secret, plus opted-in namespaces that have none yet (`Missing`).
+    static func rows(
+        secrets: [Secret], namespaces: [Namespace], config: OperatorConfig?, now: Date
+    ) -> [StatusRow] {
+        var rows: [StatusRow] = secrets.compactMap { secret in
+            guard let namespace = secret.metadata.namespace, let name = secret.metadata.name else { return nil }
+            let annotations = secret.metadata.annotations ?? [:]
+            let expiresAt = SecretLayout.parseTimestamp(annotations[SecretLayout.expiresAtAnnotation])
+            let decoded = secret.data?[SecretLayout.dockerConfigJSONKey].map(DockerConfig.decode)
+            var registries: [String] = []
+            let state: String
+            switch decoded {
+            case .success(let config)?:
+                registries = config.auths.keys.sorted()
+                if let expiresAt, expiresAt <= now {
+                    state = "Expired"
+                } else {
+                    state = "Valid"
+                }
+            case .failure(let problem)?:
+                state = "Corrupt (\(problem))"
+            case nil:
+                state = "Corrupt (no \(SecretLayout.dockerConfigJSONKey))"
+            }
+            return StatusRow(
+                namespace: namespace, secret: name, registries: registries, expiresAt: expiresAt,
+                refreshedAt: SecretLayout.parseTimestamp(annotations[SecretLayout.refreshedAtAnnotation]),
+                state: state)
+        }
+        if let config {
+            let covered = Set(rows.map(\.namespace))
+            for namespace in namespaces {
+                let observed = ObservedNamespace(
+                    name: namespace.metadata.name ?? "", labels: namespace.metadata.labels ?? [:],
+                    annotations: namespace.metadata.annotations ?? [:], terminating: namespace.isTerminating)
+                guard !covered.contains(observed.name) else { continue }
+                switch NamespaceRequest.read(observed, config: config) {
+                case .optedIn(let request, _):
+                    rows.append(
+                        StatusRow(
+                            namespace: observed.name, secret: request.secretName, registries: request.registries,
+                            state: request.registries.isEmpty ? "Refused" : "Missing"))
+                case .invalid:
+                    rows.append(StatusRow(namespace: observed.name, secret: "-", registries: [], state: "Invalid"))
+                case .notOptedIn:
+                    break
+                }
+            }
+        }
+        return rows.sorted { ($0.namespace, $0.secret) < ($1.namespace, $1.secret) }
+    }
+
+    /// A plain-text table with a header; `refreshes` adds a column.
+    static func render(_ rows: [StatusRow], now: Date, showRefreshes: Bool = false) -> String {
+        var header = ["NAMESPACE", "SECRET", "REGISTRIES", "EXPIRES IN", "LAST REFRESH"]
+        if showRefreshes { header.append("REFRESHES") }
+        header.append("STATE")
+        let lines: [[String]] = rows.map { row in
+            var cells = [
+                row.namespace, row.secret, row.registries.isEmpty ? "-" : row.registries.joined(separator: ","),
+                row.expiresAt.map { Self.duration($0.timeIntervalSince(now)) } ?? "-",
+                row.refreshedAt.map { Self.duration(now.timeIntervalSince($0)) + " ago" } ?? "-",
+            ]
+            if showRefreshes { cells.append(row.refreshes.map(String.init) ?? "-") }
+            cells.append(row.state)
+            return cells
+        }
+        let table = [header] + lines
+        let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+        return table.map { cells in
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// `1h02m`, `4m05s`, `12s`, or `-3s` for the past.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let sign = seconds < 0 ? "-" : ""
+        let total = Int(abs(seconds).rounded(.down))
+        let (hours, minutes, secs) = (total / 3600, total % 3600 / 60, total % 60)
+        if hours > 0 { return sign + "\(hours)h" + String(format: "%02dm", minutes) }
+        if minutes > 0 { return sign + "\(minutes)m" + String(format: "%02ds", secs) }
+        return sign + "\(secs)s"
+    }
+}
