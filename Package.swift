@@ -175,6 +175,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SimulatorPKITests", dependencies: ["SimulatorPKI"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "PullKeeperCommands", "Controller", "Reconciler", "PullKeeperConfig", "KubernetesClient",
+                "KubernetesModel", "KubernetesSimulator", "AzureSimulator", "AzureAuth",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

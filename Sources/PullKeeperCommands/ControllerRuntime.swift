@@ -69,6 +69,7 @@ public final class ControllerRuntime: Sendable {
     let logger: Logger
     /// Ports the HTTP servers bound, once they run.
     let boundPorts: PortBook
+    private let group = Mutex<ServiceGroup?>(nil)
 
     public init(_ setup: Setup) throws {
         let metrics = ControllerMetrics()
@@ -152,11 +153,12 @@ public final class ControllerRuntime: Sendable {
     /// The port a server bound (`metrics` or `health`), once it runs.
     public func port(of server: String) -> Int? { boundPorts.port(server) }
 
-    /// Runs everything until SIGTERM/SIGINT (when `signals`), or until the controller returns; then closes the
-    /// clients.
+    /// Runs everything until SIGTERM/SIGINT (when `signals`), `stop()`, or until the controller returns; then
+    /// closes the clients.
     public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
+        self.group.withLock { $0 = group }
         do {
             try await group.run()
         } catch {
@@ -164,6 +166,11 @@ public final class ControllerRuntime: Sendable {
             throw error
         }
         await closeClients()
+    }
+
+    /// Begins a graceful shutdown of a running `run()` (as SIGTERM does).
+    public func stop() async {
+        await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 
     /// Closes the HTTP clients (after the services stopped).

@@ -28,8 +28,12 @@ extension Reconciler {
                 failures.append((registry, CredentialFailure(message: "no credential was fetched", retryable: true)))
             }
         }
+        // About the Secret that could not be refreshed, so the namespace's users see it next to it.
         let failureEvents = failures.map { registry, failure in
-            EventNote(.warning, failure.reason, "registry \(registry): \(failure.message)")
+            EventNote(
+                .warning, failure.reason,
+                failure.message.contains(registry) ? failure.message : "registry \(registry): \(failure.message)",
+                subject: .secret(request.secretName))
         }
         // Retryable failures back off (retrying before the old credential expires); terminal ones (a wrong secret)
         // wait for the resync, since a rotated secret file brings no watch event.

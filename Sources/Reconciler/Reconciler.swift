@@ -37,7 +37,7 @@ public struct Reconciler: Sendable {
         if let observed, !observed.isManaged {
             let message = "Secret \(request.secretName) exists and is not managed by pullkeeper; it is left alone"
             return Decision(
-                .none, events: refused + [EventNote(.warning, "SecretConflict", message, subject: .namespace)],
+                .none, events: refused + [EventNote(.warning, "SecretConflict", message, subject: .secret(request.secretName))],
                 requeue: .after(config.refresh.resync), state: .conflict)
         }
         if let observed, observed.type != SecretLayout.dockerConfigJSONType {

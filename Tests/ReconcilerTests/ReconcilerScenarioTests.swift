@@ -111,7 +111,8 @@ import Testing
                 events: [
                     EventNote(
                         .warning, "SecretConflict",
-                        "Secret acr-pull exists and is not managed by pullkeeper; it is left alone")
+                        "Secret acr-pull exists and is not managed by pullkeeper; it is left alone",
+                        subject: .secret("acr-pull"))
                 ],
                 requeue: .after(.seconds(600)), state: .conflict)),
         Scenario(
@@ -183,7 +184,7 @@ import Testing
                 credentials: [reg: .failure(CredentialFailure(message: "ACR answered 503", retryable: true))],
                 now: F.now),
             expected: Decision(
-                .none, events: [EventNote(.warning, "TokenFailed", "registry \(reg): ACR answered 503")],
+                .none, events: [EventNote(.warning, "TokenFailed", "registry \(reg): ACR answered 503", subject: .secret("acr-pull"))],
                 requeue: .backoff(cap: .seconds(5399)), state: .failing)),
         Scenario(
             name: "token failure without a Secret: back off, nothing written",
@@ -192,7 +193,7 @@ import Testing
                 credentials: [reg: .failure(CredentialFailure(message: "IMDS answered 410", retryable: true))],
                 now: F.now),
             expected: Decision(
-                .none, events: [EventNote(.warning, "TokenFailed", "registry \(reg): IMDS answered 410")],
+                .none, events: [EventNote(.warning, "TokenFailed", "registry \(reg): IMDS answered 410", subject: .secret("acr-pull"))],
                 requeue: .backoff(cap: nil), state: .failing)),
         Scenario(
             name: "terminal token failure: wait for the resync",
@@ -210,7 +211,8 @@ import Testing
                 events: [
                     EventNote(
                         .warning, "TokenFailed",
-                        "registry \(reg): identity sp: the client secret is wrong or expired (AADSTS7000215)")
+                        "registry \(reg): identity sp: the client secret is wrong or expired (AADSTS7000215)",
+                        subject: .secret("acr-pull"))
                 ],
                 requeue: .after(.seconds(600)), state: .failing)),
         Scenario(
@@ -422,7 +424,7 @@ import Testing
                         ]),
                         registries: [reg, F.other], expiresAt: F.now.addingTimeInterval(5400)), resourceVersion: "41"),
                 events: [
-                    EventNote(.warning, "TokenFailed", "registry \(F.other): ACR answered 503"),
+                    EventNote(.warning, "TokenFailed", "registry \(F.other): ACR answered 503", subject: .secret("acr-pull")),
                     EventNote(
                         .normal, "SecretRefreshed",
                         "refreshed credentials for \(reg), \(F.other), expires 2026-01-01T01:30:00Z",
