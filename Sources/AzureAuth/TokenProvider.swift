@@ -70,7 +70,8 @@ public actor TokenProvider {
             case .entra(let credential):
                 let key = RegistryKey(identity: identity.name, loginServer: registry.loginServer, scope: scope ?? "")
                 return try await shared(
-                    read: { registryTokens[key] }, write: { registryTokens[key] = $0 }, mustExpireAfter: mustExpireAfter,
+                    read: { registryTokens[key] }, write: { registryTokens[key] = $0 },
+                    mustExpireAfter: mustExpireAfter,
                     logger: logger
                 ) { provider in
                     try await provider.fetchRegistry(identity, credential, registry, scope, logger)
@@ -107,7 +108,9 @@ public actor TokenProvider {
                 try await acr.accessToken(
                     refreshToken: base.password, scopes: scope.split(separator: " ").map(String.init), at: endpoint,
                     tls: registry.tls, logger: logger)
-            } expiry: { $0.expiresOn }
+            } expiry: {
+                $0.expiresOn
+            }
             return RegistryCredential(
                 loginServer: registry.loginServer, username: RegistryCredential.tokenUsername,
                 password: token.token, expiresOn: token.expiresOn, kind: .accessToken)
@@ -120,12 +123,16 @@ public actor TokenProvider {
                 identity.name, registry.loginServer, entra.usesInstanceMetadata ? "imds" : "entra"
             ) {
                 try await provider.fetchEntra(entra, scope: identity.scope, logger: logger)
-            } expiry: { $0.expiresOn }
+            } expiry: {
+                $0.expiresOn
+            }
         }
         let endpoint = try await endpoint(for: registry, logger: logger)
         let refresh = try await observed(identity.name, registry.loginServer, "exchange") {
             try await acr.exchange(accessToken, at: endpoint, tenant: entra.tenantID, tls: registry.tls, logger: logger)
-        } expiry: { $0.expiresOn }
+        } expiry: {
+            $0.expiresOn
+        }
         return RegistryCredential(
             loginServer: registry.loginServer, username: RegistryCredential.tokenUsername, password: refresh.token,
             expiresOn: refresh.expiresOn, kind: .refreshToken)

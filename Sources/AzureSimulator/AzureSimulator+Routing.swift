@@ -39,6 +39,8 @@ extension AzureSimulator {
             return (.exchange, { self.exchange(request) })
         case ("GET", ["oauth2", "token"]), ("POST", ["oauth2", "token"]):
             return (.token, { self.registryToken(request) })
+        case ("POST", ["_simulator", "roles"]):
+            return (.control, { self.controlRoles(request) })
         default:
             return nil
         }
@@ -50,7 +52,7 @@ extension AzureSimulator {
         case .entra, .openidConfiguration:
             let error = fault.status == 429 ? "temporarily_unavailable" : "server_error"
             return .json(fault.status, ["error": error, "error_description": "simulated failure"], headers: retry)
-        case .imds, .appService:
+        case .imds, .appService, .control:
             return .json(
                 fault.status, ["error": "simulated", "error_description": "simulated failure"], headers: retry)
         case .challenge, .exchange, .token:

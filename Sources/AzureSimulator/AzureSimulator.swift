@@ -88,6 +88,10 @@ public final class AzureSimulator: Sendable {
     public let signingCertificatePEM: String
     /// The value App Service clients must send as `X-IDENTITY-HEADER`.
     public let appServiceHeader: String
+    /// Bearer token of the control endpoint `POST /_simulator/roles` (for test scripts in other processes).
+    public let controlToken: String
+    /// `iss` of the registry tokens (a docker-registry's `auth.token.issuer`).
+    public var acrIssuer: String { configuration.acrIssuer }
     /// Issuer of the federated tokens from `issueFederatedToken`.
     public var oidcIssuer: String { configuration.oidcIssuer }
 
@@ -109,6 +113,7 @@ public final class AzureSimulator: Sendable {
         caCertificatePEM = pki.caCertificatePEM
         signingCertificatePEM = signingCertificate.certificatePEM
         appServiceHeader = UUID().uuidString.lowercased()
+        controlToken = UUID().uuidString.lowercased()
         state = Mutex(SimState(lifetimes: configuration.lifetimes))
     }
 
@@ -121,6 +126,16 @@ public final class AzureSimulator: Sendable {
     /// An RSA client certificate from the simulator CA, for certificate-credential apps (`addCertificate`).
     public func issueClientCertificate(commonName: String) throws -> IssuedCertificate {
         try pki.issue(commonName: commonName, dnsNames: [], ipAddresses: [], keyKind: .rsa2048, usage: .client)
+    }
+
+    /// A TLS server certificate from the simulator CA (for a real registry next to the simulator, e.g. a
+    /// docker-registry on `127.0.0.1:5000`, so that `PULLKEEPER_SIM_CA` verifies it too).
+    public func issueServerCertificate(
+        commonName: String, ipAddresses: [String], dnsNames: [String] = []
+    )
+        throws -> IssuedCertificate
+    {
+        try pki.issue(commonName: commonName, dnsNames: dnsNames, ipAddresses: ipAddresses, keyKind: .rsa2048)
     }
 
     /// Writes `signingCertificatePEM` to a file (for a registry's `rootcertbundle`).

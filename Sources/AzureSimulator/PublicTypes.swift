@@ -14,6 +14,8 @@ public enum SimulatorEndpoint: String, Sendable, Hashable, CaseIterable {
     case exchange
     /// `GET` and `POST /oauth2/token`
     case token
+    /// `POST /_simulator/roles`: test scripts change role assignments of a running simulator.
+    case control
 }
 
 /// Registry roles of RBAC-mode ACR (protocols.md §3.6).

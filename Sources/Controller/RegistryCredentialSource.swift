@@ -113,7 +113,8 @@ public final class RegistryCredentialSource: CredentialSource {
             case .accepted:
                 if index > 0 {
                     logger.notice(
-                        "registry refused password, using password2", metadata: ["registry.host": "\(target.loginServer)"])
+                        "registry refused password, using password2",
+                        metadata: ["registry.host": "\(target.loginServer)"])
                 }
                 return .success(
                     PullCredential(username: login.username, password: login.password, expiresOn: nil))

@@ -5,8 +5,8 @@ import KubernetesClient
 import Logging
 import PullKeeperConfig
 import ServiceLifecycle
-import UnixSignals
 import Synchronization
+import UnixSignals
 
 /// Everything `pullkeeper run` (and `demo`, `bench`) wires together: the Kubernetes client, the token cache with
 /// its credential source and self-check, Events, metrics, the controller, the leader elector and the HTTP servers.

@@ -81,7 +81,8 @@ public struct RunCommand: AsyncParsableCommand {
             throw CommandFailure.exit(error)
         }
         logger.info(
-            "starting", metadata: ["version": "\(BuildInfo.version)", "once": "\(once)", "leader_elect": "\(leaderElect)"])
+            "starting",
+            metadata: ["version": "\(BuildInfo.version)", "once": "\(once)", "leader_elect": "\(leaderElect)"])
         do {
             try await runtime.run()
         } catch {

@@ -20,6 +20,15 @@ public struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Directory for the ready-made files (CA, secrets, config); default: a new temporary directory.")
     var stateDir: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Login server (host:port) of a real registry next to the simulator, e.g. a docker-registry with "
+                + "auth.token: it becomes PULLKEEPER_SIM_REGISTRY (default: a simulator listener)."))
+    var registry: String?
+
+    @Option(help: "Write registry.crt and registry.key (a TLS certificate for --registry from the simulator CA) here.")
+    var registryTLSOut: String?
+
     @Option(help: "Address the Kubernetes API server binds to.")
     var address = "127.0.0.1"
 
@@ -49,6 +58,9 @@ public struct SimulateCommand: AsyncParsableCommand {
             throw ValidationError("--namespace-deletion-delay must be >= 0 and --bookmark-interval > 0")
         }
         guard historyLimit > 0 else { throw ValidationError("--history-limit must be positive") }
+        if let registry, registry.isEmpty || registry.contains("/") {
+            throw ValidationError("--registry must be a login server host:port, not \"\(registry)\"")
+        }
         if let tokenLifetime, tokenLifetime < 5 {
             throw ValidationError("--token-lifetime must be at least 5 seconds")
         }
@@ -59,11 +71,13 @@ public struct SimulateCommand: AsyncParsableCommand {
         let directory = stateDir ?? NSTemporaryDirectory() + "pullkeeper-simulate-\(UUID().uuidString.prefix(8))"
         let world = try await SimulatedWorld.start(
             directory: directory, kubernetes: kubernetesConfiguration(logger: logger),
-            azure: azureConfiguration(logger: logger), kubeconfigPath: kubeconfigOut)
+            azure: azureConfiguration(logger: logger), kubeconfigPath: kubeconfigOut, registry: registry)
+        if let registryTLSOut { try writeRegistryCertificate(world, to: registryTLSOut) }
         if let envOut { try writePrivateFile(world.environmentFile, to: envOut) }
         print("kubernetes API server: \(world.kubernetes.baseURL)")
         print("azure simulator:       \(world.azure.baseURL)")
-        print("registries:            \(world.readyMade.registry) (allowed), \(world.readyMade.deniedRegistry) (denied)")
+        print(
+            "registries:            \(world.readyMade.registry) (allowed), \(world.readyMade.deniedRegistry) (denied)")
         print("kubeconfig:            \(world.kubeconfigPath)")
         print("pullkeeper config:     \(world.configPath)")
         if let envOut { print("env file:              \(envOut)") }
@@ -71,6 +85,17 @@ public struct SimulateCommand: AsyncParsableCommand {
             configuration: .init(
                 services: [WorldService(world: world)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// A server certificate for `--registry`'s host (an IP SAN when it is an address).
+    func writeRegistryCertificate(_ world: SimulatedWorld, to directory: String) throws {
+        let host = String((registry ?? "127.0.0.1").split(separator: ":").first ?? "127.0.0.1")
+        let isAddress = host.allSatisfy { $0.isNumber || $0 == "." }
+        let certificate = try world.azure.issueServerCertificate(
+            commonName: host, ipAddresses: isAddress ? [host] : [], dnsNames: isAddress ? ["localhost"] : [host])
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try writePrivateFile(certificate.certificatePEM, to: directory + "/registry.crt")
+        try writePrivateFile(certificate.privateKeyPEM, to: directory + "/registry.key")
     }
 
     func kubernetesConfiguration(logger: Logger) -> KubernetesSimulator.Configuration {
@@ -90,7 +115,8 @@ public struct SimulateCommand: AsyncParsableCommand {
         var configuration = AzureSimulator.Configuration(logger: logger)
         if let tokenLifetime {
             let lifetime = Duration.milliseconds(Int64(tokenLifetime * 1000))
-            configuration.lifetimes = .init(entra: lifetime, managedIdentity: lifetime, refresh: lifetime, access: lifetime)
+            configuration.lifetimes = .init(
+                entra: lifetime, managedIdentity: lifetime, refresh: lifetime, access: lifetime)
         }
         return configuration
     }

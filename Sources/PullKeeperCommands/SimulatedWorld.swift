@@ -34,7 +34,7 @@ public final class SimulatedWorld: Sendable {
     public static func start(
         directory: String, kubernetes: KubernetesSimulator.Configuration = .init(),
         azure: AzureSimulator.Configuration = .init(), azureKeys: AzureSimulatorKeys? = nil,
-        kubeconfigPath: String? = nil, configExtra: String = ""
+        kubeconfigPath: String? = nil, configExtra: String = "", registry: String? = nil
     ) async throws -> SimulatedWorld {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let kube = try KubernetesSimulator(configuration: kubernetes)
@@ -51,7 +51,7 @@ public final class SimulatedWorld: Sendable {
             throw error
         }
         do {
-            let readyMade = try azureSimulator.installReadyMade(in: directory + "/azure")
+            let readyMade = try azureSimulator.installReadyMade(in: directory + "/azure", registry: registry)
             let kubeconfig = kubeconfigPath ?? directory + "/kubeconfig"
             try writePrivateFile(kube.kubeconfig(), to: kubeconfig)
             let config = directory + "/pullkeeper-config.yaml"
@@ -66,9 +66,20 @@ public final class SimulatedWorld: Sendable {
         }
     }
 
-    /// PRODUCT.md §6: `export NAME=value` lines a shell can source.
+    /// PRODUCT.md §6: `export NAME=value` lines a shell can source. Besides the fixed names: the control endpoint
+    /// of the Azure simulator (role changes at run time) and the ready-made identities' client IDs.
     public var environmentFile: String {
-        readyMade.environmentFile(extra: [("KUBECONFIG", kubeconfigPath), ("PULLKEEPER_SIM_CONFIG", configPath)])
+        readyMade.environmentFile(extra: [
+            ("KUBECONFIG", kubeconfigPath), ("PULLKEEPER_SIM_CONFIG", configPath),
+            ("PULLKEEPER_SIM_AZURE_URL", azure.baseURL),
+            ("PULLKEEPER_SIM_CONTROL_URL", azure.baseURL + "/_simulator/roles"),
+            ("PULLKEEPER_SIM_CONTROL_TOKEN", azure.controlToken),
+            ("PULLKEEPER_SIM_CLIENT_ID_SP_SECRET", readyMade.spSecretClientID),
+            ("PULLKEEPER_SIM_CLIENT_ID_SP_CERT", readyMade.spCertClientID),
+            ("PULLKEEPER_SIM_CLIENT_ID_MANAGED", readyMade.managedClientID),
+            ("PULLKEEPER_SIM_CLIENT_ID_WORKLOAD", readyMade.workloadClientID),
+            ("PULLKEEPER_SIM_ACR_ISSUER", azure.acrIssuer),
+        ])
     }
 
     /// Stops both simulators.

@@ -59,6 +59,7 @@ extension Reconciler {
         var annotations = [
             SecretLayout.refreshedAtAnnotation: SecretLayout.timestamp(input.now),
             SecretLayout.inputsHashAnnotation: hash,
+            SecretLayout.contentHashAnnotation: SecretLayout.contentHash(data),
         ]
         if let expiresAt { annotations[SecretLayout.expiresAtAnnotation] = SecretLayout.timestamp(expiresAt) }
         let desired = DesiredSecret(

@@ -37,7 +37,10 @@ public struct Reconciler: Sendable {
         if let observed, !observed.isManaged {
             let message = "Secret \(request.secretName) exists and is not managed by pullkeeper; it is left alone"
             return Decision(
-                .none, events: refused + [EventNote(.warning, "SecretConflict", message, subject: .secret(request.secretName))],
+                .none,
+                events: refused + [
+                    EventNote(.warning, "SecretConflict", message, subject: .secret(request.secretName))
+                ],
                 requeue: .after(config.refresh.resync), state: .conflict)
         }
         if let observed, observed.type != SecretLayout.dockerConfigJSONType {
@@ -53,17 +56,16 @@ public struct Reconciler: Sendable {
         let hash = SecretLayout.inputsHash(
             identity: request.identity, registries: request.registries, scope: request.scope)
         let staticIdentity = config.identity(named: request.identity).map(\.isStatic) ?? false
-        let needsCredentials =
-            staticIdentity
-            || refreshReason(current, hash: hash, registries: request.registries, key: namespace.name, input: input)
-                != nil
-
-        if needsCredentials {
+        let reason = refreshReason(
+            current, hash: hash, registries: request.registries, key: namespace.name, input: input)
+        if staticIdentity || reason != nil {
             guard let credentials = input.credentials else {
+                // Only a due refresh needs a token newer than the one written; a missing or repaired Secret takes
+                // whatever the cache holds.
+                let bound = reason == .due ? current?.expiresAt : nil
                 let requests = request.registries.map { registry in
                     CredentialRequest(
-                        identity: request.identity, registry: registry, scope: request.scope,
-                        mustExpireAfter: current?.hash == hash ? current?.expiresAt : nil)
+                        identity: request.identity, registry: registry, scope: request.scope, mustExpireAfter: bound)
                 }
                 return Decision(
                     .fetchCredentials(requests), events: refused, state: current == nil ? .pending : .refreshing)
@@ -83,17 +85,22 @@ public struct Reconciler: Sendable {
             state: .upToDate)
     }
 
+    /// Why the current Secret must get new credentials.
+    enum RefreshReason: Sendable, Hashable {
+        case missing, corrupt, inputsChanged, registriesChanged, noExpiry, due
+    }
+
     /// Why the current Secret must get new credentials, or nil when it is still good.
     func refreshReason(
         _ current: SecretSnapshot?, hash: String, registries: [String], key: String, input: ReconcileInput
-    ) -> String? {
-        guard let current else { return "missing" }
-        guard case .success(let config) = current.config else { return "corrupt" }
-        guard current.hash == hash else { return "inputs changed" }
-        guard Set(config.auths.keys) == Set(registries) else { return "registries changed" }
-        guard let expiresAt = current.expiresAt, let refreshedAt = current.refreshedAt else { return "no expiry" }
+    ) -> RefreshReason? {
+        guard let current else { return .missing }
+        guard case .success(let config) = current.config else { return .corrupt }
+        guard current.hash == hash else { return .inputsChanged }
+        guard Set(config.auths.keys) == Set(registries) else { return .registriesChanged }
+        guard let expiresAt = current.expiresAt, let refreshedAt = current.refreshedAt else { return .noExpiry }
         let boundary = schedule.boundary(refreshedAt: refreshedAt, expiresAt: expiresAt, key: key)
-        return input.now >= boundary ? "due" : nil
+        return input.now >= boundary ? .due : nil
     }
 
     private func upToDateRequeue(_ current: SecretSnapshot?, key: String, input: ReconcileInput) -> Requeue {

@@ -10,6 +10,9 @@ public enum SecretLayout {
     public static let expiresAtAnnotation = "pullkeeper.io/expires-at"
     public static let refreshedAtAnnotation = "pullkeeper.io/refreshed-at"
     public static let inputsHashAnnotation = "pullkeeper.io/inputs-hash"
+    /// Hash of the `.dockerconfigjson` pullkeeper wrote: an edit of the payload by someone else is noticed and
+    /// repaired (a tampered password would otherwise look valid until expiry).
+    public static let contentHashAnnotation = "pullkeeper.io/content-hash"
     public static let registriesAnnotation = "pullkeeper.io/registries"
     public static let identityAnnotation = "pullkeeper.io/identity"
     public static let serviceAccountsAnnotation = "pullkeeper.io/service-accounts"
@@ -23,6 +26,11 @@ public enum SecretLayout {
         let text =
             "identity=\(identity)\nregistries=\(registries.sorted().joined(separator: ","))\nscope=\(scope ?? "")"
         return SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Hash of a `.dockerconfigjson` payload, for `contentHashAnnotation`.
+    public static func contentHash(_ data: Data) -> String {
+        SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined()
     }
 
     /// RFC 3339 in UTC, whole seconds.

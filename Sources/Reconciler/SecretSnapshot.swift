@@ -11,6 +11,11 @@ struct SecretSnapshot: Sendable {
     init(_ secret: ObservedSecret) {
         if let data = secret.data[SecretLayout.dockerConfigJSONKey] {
             config = DockerConfig.decode(data)
+            if let written = secret.annotations[SecretLayout.contentHashAnnotation],
+                written != SecretLayout.contentHash(data), case .success = config
+            {
+                config = .failure(DockerConfigProblem("was changed by someone else (content hash differs)"))
+            }
         } else {
             config = .failure(DockerConfigProblem("is missing"))
         }

@@ -11,10 +11,12 @@ struct ControllerIntegrationTests {
     @Test("annotate → Secret and service-account entries appear; the dockerconfigjson is what clients read")
     func annotatedNamespaceGetsSecret() async throws {
         try await World.run { world in
-            try await world.namespace("team-a", annotations: [
-                SecretLayout.registriesAnnotation: world.registry,
-                SecretLayout.serviceAccountsAnnotation: "default,builder",
-            ])
+            try await world.namespace(
+                "team-a",
+                annotations: [
+                    SecretLayout.registriesAnnotation: world.registry,
+                    SecretLayout.serviceAccountsAnnotation: "default,builder",
+                ])
             var builder = ServiceAccount(metadata: ObjectMeta(name: "builder", namespace: "team-a"))
             builder.imagePullSecrets = [LocalObjectReference(name: "other")]
             _ = try await world.admin.create(builder)
@@ -60,7 +62,8 @@ struct ControllerIntegrationTests {
                     let password = config.auths[world.registry]?.password,
                     let refreshed = SecretLayout.parseTimestamp(
                         secret.metadata.annotations?[SecretLayout.refreshedAtAnnotation]),
-                    let expires = SecretLayout.parseTimestamp(secret.metadata.annotations?[SecretLayout.expiresAtAnnotation])
+                    let expires = SecretLayout.parseTimestamp(
+                        secret.metadata.annotations?[SecretLayout.expiresAtAnnotation])
                 else { return false }
                 if versions.last?.password != password { versions.append((refreshed, expires, password)) }
                 return versions.count >= 4
@@ -68,10 +71,14 @@ struct ControllerIntegrationTests {
             try await world.stop(runtime, task)
             #expect(collected, "saw \(versions.count) versions")
             for (old, new) in zip(versions, versions.dropFirst()) {
-                #expect(new.refreshed < old.expires, "rewritten at \(new.refreshed), the old token expired at \(old.expires)")
+                #expect(
+                    new.refreshed < old.expires,
+                    "rewritten at \(new.refreshed), the old token expired at \(old.expires)")
             }
             let spacing = zip(versions, versions.dropFirst()).map { $1.refreshed.timeIntervalSince($0.refreshed) }
-            print("refresh cycles (8 s tokens): written every \(spacing) s; exchanges \(world.azure.requestCount(.exchange))")
+            print(
+                "refresh cycles (8 s tokens): written every \(spacing) s; exchanges \(world.azure.requestCount(.exchange))"
+            )
             // One exchange per version written (plus at most one in flight when the controller stopped).
             #expect((versions.count...versions.count + 1).contains(world.azure.requestCount(.exchange)))
         }
@@ -187,7 +194,8 @@ struct ControllerIntegrationTests {
             let written = try #require(await world.secret("keep"))
             // The service principal loses its role: the next exchange is refused.
             world.azure.removeRole(principal: world.sim.readyMade.spSecretClientID, registry: world.registry)
-            #expect(await eventually(timeout: .seconds(20)) { await world.eventReasons("keep").contains("TokenFailed") })
+            #expect(
+                await eventually(timeout: .seconds(20)) { await world.eventReasons("keep").contains("TokenFailed") })
             let kept = try #require(await world.secret("keep"))
             #expect(kept.metadata.resourceVersion == written.metadata.resourceVersion)
             try await world.stop(runtime, task)
@@ -216,6 +224,29 @@ struct ControllerIntegrationTests {
             let entry = try #require(world.dockerConfig(secret)?.auths[world.registry])
             #expect(entry.username == made.adminUsername)
             #expect(entry.password == password2)
+            try await world.stop(runtime, task)
+        }
+    }
+
+    @Test("a managed Secret whose payload someone edited is repaired")
+    func tamperedSecretIsRepaired() async throws {
+        try await World.run { world in
+            try await world.optIn("tampered")
+            let runtime = try world.runtime()
+            let task = world.start(runtime)
+            #expect(await eventually { await world.secret("tampered") != nil })
+            var secret = try #require(await world.secret("tampered"))
+            let good = try #require(world.dockerConfig(secret)?.auths[world.registry]?.password)
+            let forged = DockerConfig(auths: [
+                world.registry: .init(username: SecretLayout.tokenUsername, password: "forged")
+            ])
+            secret.data?[SecretLayout.dockerConfigJSONKey] = forged.encoded()
+            _ = try await world.admin.update(secret)
+            #expect(
+                await eventually {
+                    guard let now = await world.secret("tampered") else { return false }
+                    return world.dockerConfig(now)?.auths[world.registry]?.password == good
+                })
             try await world.stop(runtime, task)
         }
     }

@@ -44,7 +44,8 @@ final class World: Sendable {
         kube.bookmarkInterval = .seconds(1)
         let sim = try await SimulatedWorld.start(
             directory: directory, kubernetes: kube, azure: azure, azureKeys: try keys.get(), configExtra: configExtra)
-        let (configuration, _) = try KubernetesConfigurationLoader(environment: [:]).load(kubeconfig: sim.kubeconfigPath)
+        let (configuration, _) = try KubernetesConfigurationLoader(environment: [:]).load(
+            kubeconfig: sim.kubeconfigPath)
         let admin = try HTTPKubernetesClient(configuration: configuration, logger: World.quiet)
         let config = try ConfigLoader.load(path: sim.configPath)
         return World(sim: sim, admin: admin, config: config, directory: directory)
@@ -114,7 +115,8 @@ final class World: Sendable {
     }
 
     func optIn(_ name: String, registries: String? = nil, extra: [String: String] = [:]) async throws {
-        try await namespace(name, annotations: [SecretLayout.registriesAnnotation: registries ?? registry].merging(extra) { $1 })
+        try await namespace(
+            name, annotations: [SecretLayout.registriesAnnotation: registries ?? registry].merging(extra) { $1 })
     }
 
     func secret(_ namespace: String, _ name: String = "acr-pull") async -> Secret? {

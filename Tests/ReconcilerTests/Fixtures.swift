@@ -52,7 +52,7 @@ enum Fixture {
         _ name: String = "acr-pull", credentials: [String: PullCredential]? = nil, identity: String = "sp",
         registries: [String] = [registry], scope: String? = nil, refreshedAgo: TimeInterval = 600,
         lifetime: TimeInterval = 3 * 3600, data: Data? = nil, type: String = SecretLayout.dockerConfigJSONType,
-        hash: String? = nil
+        hash: String? = nil, contentHash: String? = nil
     ) -> ObservedSecret {
         let refreshedAt = now.addingTimeInterval(-refreshedAgo)
         let expiresAt = refreshedAt.addingTimeInterval(lifetime)
@@ -66,17 +66,18 @@ enum Fixture {
                             username: SecretLayout.tokenUsername, password: "old-token", expiresOn: expiresAt)
                     )
                 })
+        let payload = data ?? dockerConfig(creds)
+        var annotations = [
+            SecretLayout.expiresAtAnnotation: SecretLayout.timestamp(expiresAt),
+            SecretLayout.refreshedAtAnnotation: SecretLayout.timestamp(refreshedAt),
+            SecretLayout.inputsHashAnnotation: hash
+                ?? SecretLayout.inputsHash(identity: identity, registries: registries, scope: scope),
+            "argocd.argoproj.io/tracking-id": "foreign",
+        ]
+        annotations[SecretLayout.contentHashAnnotation] = contentHash
         return ObservedSecret(
-            name: name, labels: [SecretLayout.managedByLabel: SecretLayout.managedByValue],
-            annotations: [
-                SecretLayout.expiresAtAnnotation: SecretLayout.timestamp(expiresAt),
-                SecretLayout.refreshedAtAnnotation: SecretLayout.timestamp(refreshedAt),
-                SecretLayout.inputsHashAnnotation: hash
-                    ?? SecretLayout.inputsHash(identity: identity, registries: registries, scope: scope),
-                "argocd.argoproj.io/tracking-id": "foreign",
-            ],
-            type: type, data: [SecretLayout.dockerConfigJSONKey: data ?? dockerConfig(creds)], resourceVersion: "41",
-            uid: "uid-\(name)")
+            name: name, labels: [SecretLayout.managedByLabel: SecretLayout.managedByValue], annotations: annotations,
+            type: type, data: [SecretLayout.dockerConfigJSONKey: payload], resourceVersion: "41", uid: "uid-\(name)")
     }
 
     static func account(
@@ -92,15 +93,17 @@ enum Fixture {
     ) -> DesiredSecret {
         let registries = requested ?? credentials.keys.sorted()
         let expiresAt = credentials.values.compactMap(\.expiresOn).min()
+        let data = dockerConfig(credentials)
         var annotations = [
             SecretLayout.refreshedAtAnnotation: SecretLayout.timestamp(now),
             SecretLayout.inputsHashAnnotation: SecretLayout.inputsHash(
                 identity: identity, registries: registries, scope: scope),
+            SecretLayout.contentHashAnnotation: SecretLayout.contentHash(data),
         ]
         if let expiresAt { annotations[SecretLayout.expiresAtAnnotation] = SecretLayout.timestamp(expiresAt) }
         return DesiredSecret(
             name: name, labels: [SecretLayout.managedByLabel: SecretLayout.managedByValue], annotations: annotations,
-            dockerConfigJSON: dockerConfig(credentials), registries: registries.filter { credentials[$0] != nil },
+            dockerConfigJSON: data, registries: registries.filter { credentials[$0] != nil },
             expiresAt: expiresAt)
     }
 }

@@ -184,7 +184,11 @@ import Testing
                 credentials: [reg: .failure(CredentialFailure(message: "ACR answered 503", retryable: true))],
                 now: F.now),
             expected: Decision(
-                .none, events: [EventNote(.warning, "TokenFailed", "registry \(reg): ACR answered 503", subject: .secret("acr-pull"))],
+                .none,
+                events: [
+                    EventNote(
+                        .warning, "TokenFailed", "registry \(reg): ACR answered 503", subject: .secret("acr-pull"))
+                ],
                 requeue: .backoff(cap: .seconds(5399)), state: .failing)),
         Scenario(
             name: "token failure without a Secret: back off, nothing written",
@@ -193,7 +197,11 @@ import Testing
                 credentials: [reg: .failure(CredentialFailure(message: "IMDS answered 410", retryable: true))],
                 now: F.now),
             expected: Decision(
-                .none, events: [EventNote(.warning, "TokenFailed", "registry \(reg): IMDS answered 410", subject: .secret("acr-pull"))],
+                .none,
+                events: [
+                    EventNote(
+                        .warning, "TokenFailed", "registry \(reg): IMDS answered 410", subject: .secret("acr-pull"))
+                ],
                 requeue: .backoff(cap: nil), state: .failing)),
         Scenario(
             name: "terminal token failure: wait for the resync",
@@ -223,7 +231,7 @@ import Testing
                 .fetchCredentials([
                     CredentialRequest(
                         identity: "sp", registry: reg,
-                        mustExpireAfter: F.now.addingTimeInterval(10_200))
+                        mustExpireAfter: nil)
                 ]),
                 state: .refreshing)),
         Scenario(
@@ -236,7 +244,7 @@ import Testing
                 .fetchCredentials([
                     CredentialRequest(
                         identity: "sp", registry: reg,
-                        mustExpireAfter: F.now.addingTimeInterval(10_200))
+                        mustExpireAfter: nil)
                 ]),
                 state: .refreshing)),
         Scenario(
@@ -253,8 +261,20 @@ import Testing
                 .fetchCredentials([
                     CredentialRequest(
                         identity: "sp", registry: reg,
-                        mustExpireAfter: F.now.addingTimeInterval(10_200))
+                        mustExpireAfter: nil)
                 ]),
+                state: .refreshing)),
+        Scenario(
+            name: "managed Secret edited by someone else (content hash differs): fetch and rewrite",
+            input: .init(
+                namespace: F.namespace(),
+                secrets: [
+                    F.managedSecret(
+                        data: F.dockerConfig([reg: F.token("tampered")]), contentHash: SecretLayout.contentHash(Data()))
+                ],
+                serviceAccounts: [F.account("default", ["acr-pull"])], now: F.now),
+            expected: Decision(
+                .fetchCredentials([CredentialRequest(identity: "sp", registry: reg, mustExpireAfter: nil)]),
                 state: .refreshing)),
         Scenario(
             name: "two registries in one Secret: expiry is the earliest",
@@ -307,7 +327,7 @@ import Testing
                 .fetchCredentials([
                     CredentialRequest(
                         identity: "admin", registry: reg,
-                        mustExpireAfter: F.now.addingTimeInterval(10_200))
+                        mustExpireAfter: nil)
                 ]),
                 state: .refreshing)),
         Scenario(
@@ -416,15 +436,13 @@ import Testing
                             SecretLayout.inputsHashAnnotation: SecretLayout.inputsHash(
                                 identity: "sp", registries: [reg, F.other], scope: nil),
                             SecretLayout.expiresAtAnnotation: "2026-01-01T01:30:00Z",
+                            SecretLayout.contentHashAnnotation: SecretLayout.contentHash(twoRegistries),
                         ],
-                        dockerConfigJSON: F.dockerConfig([
-                            reg: F.token(),
-                            F.other: PullCredential(
-                                username: SecretLayout.tokenUsername, password: "old-token", expiresOn: nil),
-                        ]),
+                        dockerConfigJSON: twoRegistries,
                         registries: [reg, F.other], expiresAt: F.now.addingTimeInterval(5400)), resourceVersion: "41"),
                 events: [
-                    EventNote(.warning, "TokenFailed", "registry \(F.other): ACR answered 503", subject: .secret("acr-pull")),
+                    EventNote(
+                        .warning, "TokenFailed", "registry \(F.other): ACR answered 503", subject: .secret("acr-pull")),
                     EventNote(
                         .normal, "SecretRefreshed",
                         "refreshed credentials for \(reg), \(F.other), expires 2026-01-01T01:30:00Z",
@@ -432,6 +450,11 @@ import Testing
                 ],
                 requeue: .backoff(cap: .seconds(5399)), state: .failing)),
     ]
+
+    static let twoRegistries = F.dockerConfig([
+        reg: F.token(),
+        F.other: PullCredential(username: SecretLayout.tokenUsername, password: "old-token", expiresOn: nil),
+    ])
 
     @Test(arguments: scenarios)
     func decides(_ scenario: Scenario) {
