@@ -8,6 +8,7 @@ public struct PullKeeper: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             RunCommand.self,
+            DemoCommand.self,
             StatusCommand.self,
             CheckCommand.self,
             SimulateCommand.self,

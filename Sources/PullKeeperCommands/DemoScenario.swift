@@ -1,0 +1,181 @@
+import Controller
+import Foundation
+import KubernetesClient
+import KubernetesModel
+import Logging
+import PullKeeperConfig
+import Reconciler
+
+/// The demo's namespaces, each showing one behaviour, and how to judge the outcome.
+struct DemoScenario: Sendable {
+    let world: SimulatedWorld
+    let admin: HTTPKubernetesClient
+    /// The demo's pullkeeper config file (the ready-made one plus a label selector and a restricted identity).
+    let configPath: String
+
+    /// Namespaces that must end with a valid Secret.
+    static let expected = ["team-a", "team-b", "team-c", "team-d", "labelled", "static-admin"]
+
+    /// Appended to the ready-made config by `SimulatedWorld` (top-level keys only: identities come later).
+    static let configExtra = """
+        refresh:
+          fraction: 0.5
+          jitter: 0.1
+          resync: 10m
+
+        """
+
+    init(world: SimulatedWorld) throws {
+        self.world = world
+        let (configuration, _) = try KubernetesConfigurationLoader(environment: [:]).load(
+            kubeconfig: world.kubeconfigPath)
+        admin = try HTTPKubernetesClient(
+            configuration: configuration,
+            logger: Logger(label: "demo") { _ in
+                SwiftLogNoOpLogHandler()
+            })
+        configPath = world.directory + "/demo-config.yaml"
+    }
+
+    var registry: String { world.readyMade.registry }
+    var denied: String { world.readyMade.deniedRegistry }
+
+    /// Creates the namespaces (and the objects some of them need).
+    func createNamespaces() async throws {
+        let made = world.readyMade
+        let q = { (text: String) in "\"\(text)\"" }
+        // The ready-made config plus a label selector and an identity restricted to one registry (its
+        // `identities:` list gets one more entry).
+        let limited = """
+              - name: limited
+                servicePrincipal:
+                  tenantID: \(q(made.tenantID))
+                  clientID: \(q(made.spSecretClientID))
+                  clientSecretFile: \(q(made.spSecretFile))
+                registries: [\(q(registry))]
+
+            """
+        let text =
+            try String(contentsOfFile: world.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "identities:\n", with: "identities:\n" + limited)
+                + """
+                namespaceSelector:
+                  matchLabels: {pullkeeper.io/enabled: "true"}
+                  registries: [\(q(registry))]
+
+                """
+        try writePrivateFile(text, to: configPath)
+
+        func namespace(
+            _ name: String, _ annotations: [String: String] = [:], labels: [String: String] = [:]
+        )
+            async throws
+        {
+            var metadata = ObjectMeta(name: name)
+            metadata.annotations = annotations
+            metadata.labels = labels
+            _ = try await admin.create(Namespace(metadata: metadata))
+        }
+        let registries = SecretLayout.registriesAnnotation
+        let identity = SecretLayout.identityAnnotation
+        try await namespace("team-a", [registries: registry])
+        try await namespace(
+            "team-b", [registries: registry, identity: "sp-cert", SecretLayout.serviceAccountsAnnotation: "*"])
+        _ = try await admin.create(ServiceAccount(metadata: ObjectMeta(name: "builder", namespace: "team-b")))
+        try await namespace("team-c", [registries: registry, identity: "workload"])
+        try await namespace("team-d", [registries: registry, identity: "managed"])
+        try await namespace("labelled", labels: ["pullkeeper.io/enabled": "true"])
+        try await namespace("static-admin", [registries: registry, identity: "admin"])
+        try await namespace("conflict", [registries: registry])
+        var foreign = Secret(metadata: ObjectMeta(name: "acr-pull", namespace: "conflict"))
+        foreign.data = ["note": Data("made by someone else".utf8)]
+        _ = try await admin.create(foreign)
+        try await namespace("refused", [registries: denied, identity: "limited"])
+        try await namespace("try-me")
+    }
+
+    /// The controller, as `pullkeeper run` builds it, with metrics on a free loopback port.
+    func runtime() async throws -> ControllerRuntime {
+        let config = try ConfigLoader.load(path: configPath)
+        var (kubernetes, _) = try KubernetesConfigurationLoader(environment: [:]).load(
+            kubeconfig: world.kubeconfigPath)
+        kubernetes.qps = 0
+        var logger = Logger(label: "pullkeeper") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .error
+        return try ControllerRuntime(
+            .init(
+                config: config, kubernetes: kubernetes, environment: [:],
+                options: .init(instance: "demo"), metricsAddress: HostPort(host: "127.0.0.1", port: 0),
+                logger: logger))
+    }
+
+    var introduction: String {
+        """
+        Simulated cluster: \(world.kubernetes.baseURL)   simulated Azure: \(world.azure.baseURL)
+        Registries: \(registry) (every identity may pull), \(denied) (nobody may)
+        Namespaces: team-a (service principal, secret), team-b (certificate, all service accounts), team-c
+          (workload identity), team-d (managed identity), labelled (label selector), static-admin (admin
+          account), conflict (a foreign Secret named acr-pull: left alone), refused (an identity that may not use
+          that registry), try-me (not opted in yet).
+        Try it while the demo runs, in another terminal:
+          export KUBECONFIG=\(world.kubeconfigPath)
+          kubectl annotate namespace try-me pullkeeper.io/registries=\(registry)
+          kubectl get secret acr-pull -n try-me -o yaml      # appears within a second or two
+          kubectl get events -n try-me
+        """
+    }
+
+    /// The table rows: managed Secrets, and what the controller thinks of each namespace.
+    func rows(states: [String: NamespaceState]) async -> [StatusRow] {
+        let config = try? ConfigLoader.load(path: configPath)
+        let secrets =
+            (try? await admin.listAll(
+                Secret.self,
+                options: ListOptions(labelSelector: "\(SecretLayout.managedByLabel)=\(SecretLayout.managedByValue)")
+            ).items) ?? []
+        let namespaces = (try? await admin.listAll(Namespace.self).items) ?? []
+        return StatusTable.rows(secrets: secrets, namespaces: namespaces, config: config, now: Date()).map { row in
+            var row = row
+            if let state = states[row.namespace], state != .upToDate || row.state == "Missing" {
+                row.state = state.rawValue
+            }
+            return row
+        }
+    }
+
+    /// Whether the demo ended as it should: every expected Secret valid, the foreign one untouched, the refused
+    /// namespace without a Secret.
+    func verdict() async -> (ok: Bool, summary: String) {
+        var problems: [String] = []
+        let now = Date()
+        for name in Self.expected {
+            guard let secret = try? await admin.get(Secret.self, name: "acr-pull", namespace: name),
+                let data = secret.data?[SecretLayout.dockerConfigJSONKey], case .success = DockerConfig.decode(data),
+                let expires = SecretLayout.parseTimestamp(
+                    secret.metadata.annotations?[SecretLayout.expiresAtAnnotation])
+                    ?? (name == "static-admin" ? .distantFuture : nil),
+                expires > now
+            else {
+                problems.append("\(name): no valid Secret")
+                continue
+            }
+        }
+        if let foreign = try? await admin.get(Secret.self, name: "acr-pull", namespace: "conflict"),
+            foreign.metadata.labels?[SecretLayout.managedByLabel] != nil
+        {
+            problems.append("conflict: the foreign Secret was taken over")
+        }
+        if (try? await admin.get(Secret.self, name: "acr-pull", namespace: "refused")) != nil {
+            problems.append("refused: a Secret was written for a refused registry")
+        }
+        try? await admin.shutdown()
+        if problems.isEmpty {
+            return (
+                true,
+                "pullkeeper demo: OK — all \(Self.expected.count) expected Secrets are valid, the foreign Secret is "
+                    + "untouched and the refused registry got none."
+            )
+        }
+        return (false, "pullkeeper demo: FAILED — " + problems.joined(separator: "; "))
+    }
+}
