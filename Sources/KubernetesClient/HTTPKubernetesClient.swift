@@ -36,6 +36,8 @@ public final class HTTPKubernetesClient: KubernetesClient {
         http.timeout = .init(connect: .init(configuration.connectTimeout), read: nil)
         http.dnsOverride = endpoint.dnsOverride
         http.decompression = .disabled
+        http.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxConnections))
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
 

@@ -27,6 +27,8 @@ public struct KubernetesClientConfiguration: Sendable {
     /// Client-side rate limit; qps ≤ 0 disables it.
     public var qps: Double
     public var burst: Int
+    /// HTTP/1.1 connections kept to the API server (watches hold one each while they run).
+    public var maxConnections: Int
     /// Called once per HTTP attempt with verb, resource and code, for metrics.
     public var requestObserver: (@Sendable (KubernetesRequestRecord) -> Void)?
     /// `User-Agent` header.
@@ -50,6 +52,7 @@ public struct KubernetesClientConfiguration: Sendable {
         self.retry = RetryPolicy()
         self.qps = 50
         self.burst = 100
+        self.maxConnections = 16
         self.requestObserver = nil
         self.userAgent = "pullkeeper"
     }

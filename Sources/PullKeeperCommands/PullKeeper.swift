@@ -9,6 +9,7 @@ public struct PullKeeper: AsyncParsableCommand {
         subcommands: [
             RunCommand.self,
             DemoCommand.self,
+            BenchCommand.self,
             StatusCommand.self,
             CheckCommand.self,
             SimulateCommand.self,

@@ -1,0 +1,192 @@
+import AzureSimulator
+import Foundation
+import Reconciler
+
+/// The scenarios of `pullkeeper bench`. Each measures wall time, CPU time and peak RSS of this process (which also
+/// hosts the simulators), the simulators' request counters, and what the scenario is about.
+struct Bench: Sendable {
+    var namespaces: Int
+    var identities: Int
+    var registries: Int
+    var workers: Int
+    var keys: AzureSimulatorKeys
+    var progress: @Sendable (String) -> Void
+
+    var names: [String] { (0..<namespaces).map { "bench-\($0)" } }
+
+    /// A measurement window: counters reset, peak RSS reset, clocks read.
+    struct Window {
+        let world: BenchWorld
+        let started = ContinuousClock.now
+        let cpu = ProcessStats.cpuSeconds()
+
+        init(_ world: BenchWorld) {
+            self.world = world
+            world.kube.resetRequestLog()
+            world.azure.resetCounters()
+            ProcessStats.resetPeak()
+        }
+
+        var elapsed: Double { (ContinuousClock.now - started).seconds }
+
+        func result(_ name: String, namespaces: Int, rate: Bool = false, expired: Int = 0) -> BenchResult {
+            let wall = elapsed
+            let counts = world.requestCounts()
+            return BenchResult(
+                name: name, namespaces: namespaces, wallSeconds: wall,
+                namespacesPerSecond: rate ? Double(namespaces) / max(wall, 1e-9) : nil, writes: counts.writes,
+                requestsByVerb: counts.byVerb,
+                entraRequests: world.azure.requestCount(.entra) + world.azure.requestCount(.imds),
+                exchanges: world.azure.requestCount(.exchange), expiredSecrets: expired,
+                peakRSSBytes: ProcessStats.peakRSSBytes() ?? 0, cpuSeconds: ProcessStats.cpuSeconds() - cpu)
+        }
+    }
+
+    func makeWorld(lifetime: Duration, tag: String) async throws -> BenchWorld {
+        let directory = NSTemporaryDirectory() + "pullkeeper-bench-\(tag)-\(UUID().uuidString.prefix(8))"
+        let world = try await BenchWorld.start(
+            identities: identities, registries: registries, lifetime: lifetime, keys: keys, directory: directory)
+        try world.seed(namespaces: namespaces)
+        return world
+    }
+
+    /// Waits until every namespace has its Secret and service-account entry (cheap counters first, then a full
+    /// check of the cluster's objects).
+    func waitForSync(_ world: BenchWorld, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        let names = self.names
+        while ContinuousClock.now < deadline {
+            let created = world.kube.requestCount(verb: "create", resource: "secrets", code: 201)
+            let patched = world.kube.requestCount(verb: "patch", resource: "serviceaccounts", code: 200)
+            if created >= namespaces && patched >= namespaces && world.synced(names) == namespaces { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return world.synced(names) == namespaces
+    }
+
+    /// initial-sync, steady-state and restart on one world with long-lived tokens.
+    func syncSteadyRestart(steady: Duration, wanted: Set<String>) async throws -> [BenchResult] {
+        progress("seeding \(namespaces) namespaces ...")
+        let world = try await makeWorld(lifetime: .seconds(3 * 3600), tag: "sync")
+        var results: [BenchResult] = []
+        do {
+            progress("initial sync ...")
+            let window = Window(world)
+            let runtime = try world.runtime(workers: workers)
+            let task = Task { try await runtime.run(signals: []) }
+            let synced = await waitForSync(world, timeout: .seconds(600))
+            var initial = window.result("initial-sync", namespaces: namespaces, rate: true)
+            if !synced { initial.namespacesPerSecond = nil }
+            results.append(initial)
+            progress("initial sync: \(String(format: "%.2f", initial.wallSeconds)) s, synced: \(synced)")
+
+            if wanted.contains("steady-state") {
+                progress("steady state for \(Int(steady.seconds)) s ...")
+                let quiet = Window(world)
+                try? await Task.sleep(for: steady)
+                results.append(quiet.result("steady-state", namespaces: namespaces))
+            }
+            await runtime.stop()
+            try await task.value
+
+            if wanted.contains("restart") {
+                progress("restart ...")
+                let restart = Window(world)
+                let second = try world.runtime(workers: workers, once: true)
+                try await second.run(signals: [])
+                results.append(restart.result("restart", namespaces: namespaces, rate: true))
+            }
+        } catch {
+            await world.stop()
+            throw error
+        }
+        await world.stop()
+        return results.filter { wanted.contains($0.name) }
+    }
+
+    /// Every Secret written once with tokens of `lifetime`, then measured while all of them are refreshed.
+    func refreshWave(lifetime: Duration) async throws -> BenchResult {
+        progress("refresh wave: seeding \(namespaces) namespaces, tokens live \(Int(lifetime.seconds)) s ...")
+        let world = try await makeWorld(lifetime: lifetime, tag: "wave")
+        do {
+            let runtime = try world.runtime(workers: workers)
+            let task = Task { try await runtime.run(signals: []) }
+            _ = await waitForSync(world, timeout: .seconds(600))
+            let first = world.secretTimes()
+            let window = Window(world)
+            var refreshedAt: [String: Double] = [:]
+            var expired: Set<String> = []
+            var lastWrites = 0
+            var lastSample = ContinuousClock.now
+            var peakRate = 0.0
+            let deadline = ContinuousClock.now + lifetime * 3
+            while refreshedAt.count < namespaces && ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(250))
+                let now = Date()
+                for (namespace, times) in world.secretTimes() where refreshedAt[namespace] == nil {
+                    if times.refreshed != first[namespace]?.refreshed {
+                        refreshedAt[namespace] = window.elapsed
+                    } else if let expires = times.expires, expires <= now {
+                        expired.insert(namespace)
+                    }
+                }
+                let writes = world.requestCounts().writes
+                let sampled = ContinuousClock.now
+                peakRate = max(peakRate, Double(writes - lastWrites) / max((sampled - lastSample).seconds, 1e-3))
+                (lastWrites, lastSample) = (writes, sampled)
+            }
+            var result = window.result("refresh-wave", namespaces: namespaces, rate: true, expired: expired.count)
+            let times = refreshedAt.values
+            if let earliest = times.min(), let latest = times.max() {
+                result.wallSeconds = latest
+                result.namespacesPerSecond = Double(refreshedAt.count) / max(latest - earliest, 1e-3)
+                result.refreshSpreadSeconds = latest - earliest
+            }
+            result.expiredSecrets = expired.count + (namespaces - refreshedAt.count)
+            result.peakWritesPerSecond = Int(peakRate.rounded())
+            await runtime.stop()
+            try await task.value
+            await world.stop()
+            return result
+        } catch {
+            await world.stop()
+            throw error
+        }
+    }
+
+    /// What users do without an operator: a kubectl loop over the same namespaces (scripts/bench-kubectl-baseline).
+    func kubectlBaseline(script: String) async throws -> KubectlBaseline {
+        progress("kubectl baseline over \(namespaces) namespaces ...")
+        let directory = NSTemporaryDirectory() + "pullkeeper-bench-kubectl-\(UUID().uuidString.prefix(8))"
+        let world = try await BenchWorld.start(
+            identities: 1, registries: 1, lifetime: .seconds(3600), keys: keys, directory: directory)
+        try world.seed(namespaces: namespaces)
+        let started = ContinuousClock.now
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = [
+            "--namespaces", "\(namespaces)", "--prefix", "bench", "--registry", world.registries[0],
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["KUBECONFIG"] = world.kubeconfigPath
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+            process.waitUntilExit()
+        } catch {
+            await world.stop()
+            throw error
+        }
+        let wall = (ContinuousClock.now - started).seconds
+        let synced = world.synced(names)
+        await world.stop()
+        guard process.terminationStatus == 0, synced == namespaces else {
+            throw CommandFailure(
+                message: "the kubectl baseline failed (exit \(process.terminationStatus), \(synced) namespaces done)",
+                exitCode: 1)
+        }
+        return KubectlBaseline(
+            namespaces: namespaces, wallSeconds: wall, namespacesPerSecond: Double(namespaces) / wall)
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import AzureSimulator
+import Foundation
+
+/// `pullkeeper bench`: the scale scenarios against in-process simulators over HTTPS on loopback, with the real
+/// controller code. Prints a table, or `{"scenarios":[...]}` with `--json`.
+public struct BenchCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure initial sync, steady state, a refresh wave and a restart at scale.")
+
+    @Option(help: "Annotated namespaces (each with a default service account).")
+    var namespaces = 1000
+
+    @Option(help: "Service-principal identities the namespaces are spread over.")
+    var identities = 1
+
+    @Option(help: "Registries the namespaces are spread over (every identity may pull from every registry).")
+    var registries = 1
+
+    @Option(help: "Seconds of the steady-state scenario.")
+    var steadySeconds: Double = 60
+
+    @Option(help: "Token lifetime in seconds for the refresh wave (every Secret must be refreshed once).")
+    var waveLifetime: Double = 60
+
+    @Option(help: "Namespaces reconciled at the same time.")
+    var workers = 32
+
+    @Option(help: "Comma-separated scenarios: initial-sync, steady-state, restart, refresh-wave (all by default).")
+    var scenarios = "initial-sync,steady-state,restart,refresh-wave"
+
+    @Option(help: "Also run scripts/bench-kubectl-baseline (the path given) for the same namespace count.")
+    var kubectlBaseline: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard namespaces > 0, identities > 0, registries > 0, workers > 0 else {
+            throw ValidationError("--namespaces, --identities, --registries and --workers must be positive")
+        }
+        guard waveLifetime >= 10 else { throw ValidationError("--wave-lifetime must be at least 10 seconds") }
+        let known: Set<String> = ["initial-sync", "steady-state", "restart", "refresh-wave"]
+        for name in selected where !known.contains(name) {
+            throw ValidationError("unknown scenario \(name) (known: \(known.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    var selected: [String] {
+        scenarios.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    public func run() async throws {
+        let keys = try AzureSimulatorKeys.generate()
+        let quiet = json
+        let bench = Bench(
+            namespaces: namespaces, identities: identities, registries: registries, workers: workers,
+            keys: keys, progress: { line in if !quiet { print(line) } })
+        var results: [BenchResult] = []
+        let wanted = Set(selected)
+        if !wanted.isDisjoint(with: ["initial-sync", "steady-state", "restart"]) {
+            results += try await bench.syncSteadyRestart(
+                steady: Duration.milliseconds(Int64(steadySeconds * 1000)), wanted: wanted)
+        }
+        if wanted.contains("refresh-wave") {
+            results.append(try await bench.refreshWave(lifetime: Duration.milliseconds(Int64(waveLifetime * 1000))))
+        }
+        var baseline: KubectlBaseline?
+        if let script = kubectlBaseline {
+            var measured = try await bench.kubectlBaseline(script: script)
+            if let rate = results.first(where: { $0.name == "initial-sync" })?.namespacesPerSecond {
+                measured.speedup = rate / measured.namespacesPerSecond
+            }
+            baseline = measured
+        }
+        if json {
+            print(try BenchReport(scenarios: results, kubectlBaseline: baseline).json())
+        } else {
+            print(BenchReport(scenarios: results, kubectlBaseline: baseline).table())
+        }
+    }
+}

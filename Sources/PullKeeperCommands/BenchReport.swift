@@ -1,0 +1,101 @@
+import Foundation
+
+/// One scenario's figures, with the field names scripts read from `--json`.
+struct BenchResult: Encodable, Sendable {
+    var name: String
+    var namespaces: Int
+    var wallSeconds: Double
+    var namespacesPerSecond: Double?
+    /// Successful create/update/patch/delete requests (Secrets, service accounts, Events).
+    var writes: Int
+    var requestsByVerb: [String: Int]
+    /// Entra ID token requests (service principals here: no IMDS).
+    var entraRequests: Int
+    var exchanges: Int
+    var expiredSecrets: Int
+    var peakRSSBytes: Int
+    var cpuSeconds: Double
+    /// Refresh wave only: the most writes in one second, and first-to-last refresh.
+    var peakWritesPerSecond: Int?
+    var refreshSpreadSeconds: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case name, namespaces, wallSeconds, namespacesPerSecond, writes, requestsByVerb, entraRequests, exchanges
+        case expiredSecrets, peakRSSBytes, cpuSeconds, peakWritesPerSecond, refreshSpreadSeconds
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(namespaces, forKey: .namespaces)
+        try container.encode(Self.rounded(wallSeconds), forKey: .wallSeconds)
+        try container.encode(namespacesPerSecond.map(Self.rounded), forKey: .namespacesPerSecond)
+        try container.encode(writes, forKey: .writes)
+        try container.encode(requestsByVerb, forKey: .requestsByVerb)
+        try container.encode(entraRequests, forKey: .entraRequests)
+        try container.encode(exchanges, forKey: .exchanges)
+        try container.encode(expiredSecrets, forKey: .expiredSecrets)
+        try container.encode(peakRSSBytes, forKey: .peakRSSBytes)
+        try container.encode(Self.rounded(cpuSeconds), forKey: .cpuSeconds)
+        try container.encodeIfPresent(peakWritesPerSecond, forKey: .peakWritesPerSecond)
+        try container.encodeIfPresent(refreshSpreadSeconds.map(Self.rounded), forKey: .refreshSpreadSeconds)
+    }
+
+    static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+}
+
+/// The kubectl loop's figures next to pullkeeper's initial sync.
+struct KubectlBaseline: Encodable, Sendable {
+    var namespaces: Int
+    var wallSeconds: Double
+    var namespacesPerSecond: Double
+    /// pullkeeper's initial-sync rate divided by the kubectl loop's.
+    var speedup: Double?
+}
+
+struct BenchReport: Encodable, Sendable {
+    var scenarios: [BenchResult]
+    var kubectlBaseline: KubectlBaseline?
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    func table() -> String {
+        let header = [
+            "scenario", "namespaces", "wall s", "ns/s", "writes", "entra", "exchanges", "expired", "peak RSS MB",
+            "CPU s", "requests by verb",
+        ]
+        var rows = [header]
+        for result in scenarios {
+            let verbs = result.requestsByVerb.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            rows.append([
+                result.name, "\(result.namespaces)", String(format: "%.2f", result.wallSeconds),
+                result.namespacesPerSecond.map { String(format: "%.0f", $0) } ?? "-", "\(result.writes)",
+                "\(result.entraRequests)", "\(result.exchanges)", "\(result.expiredSecrets)",
+                String(format: "%.1f", Double(result.peakRSSBytes) / 1_048_576),
+                String(format: "%.2f", result.cpuSeconds),
+                verbs.joined(separator: " "),
+            ])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var text = rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+        for result in scenarios where result.peakWritesPerSecond != nil {
+            text += "\n\(result.name): peak \(result.peakWritesPerSecond ?? 0) writes/s, refreshes spread over "
+            text += String(format: "%.1f s", result.refreshSpreadSeconds ?? 0)
+        }
+        if let baseline = kubectlBaseline {
+            text += String(
+                format: "\nkubectl loop: %d namespaces in %.1f s (%.1f ns/s)", baseline.namespaces,
+                baseline.wallSeconds, baseline.namespacesPerSecond)
+            if let speedup = baseline.speedup { text += String(format: "; pullkeeper is %.0f× faster", speedup) }
+        }
+        return text
+    }
+}
