@@ -96,6 +96,9 @@ let package = Package(
             ]
         ),
 
+        // MARK: Install manifests (deploy/ and `pullkeeper render`)
+        .target(name: "Manifests", dependencies: ["KubernetesModel", "YAML"]),
+
         // MARK: Azure
         .target(
             name: "AzureAuth",
@@ -131,7 +134,7 @@ let package = Package(
             dependencies: [
                 "YAML", "PullKeeperConfig", "Reconciler", "Controller",
                 "KubernetesModel", "KubernetesClient", "KubernetesSimulator", "SimulatorPKI",
-                "AzureAuth", "AzureSimulator",
+                "AzureAuth", "AzureSimulator", "Manifests",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -173,6 +176,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SimulatorPKITests", dependencies: ["SimulatorPKI"]),
+        .testTarget(
+            name: "ManifestsTests",
+            dependencies: ["Manifests", "KubernetesModel", "YAML", "PullKeeperConfig", "PullKeeperCommands"],
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

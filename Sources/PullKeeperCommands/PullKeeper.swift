@@ -12,6 +12,7 @@ public struct PullKeeper: AsyncParsableCommand {
             VersionCommand.self,
             TokenCommand.self,
             LoginCommand.self,
+            RenderCommand.self,
         ]
     )
 
