@@ -97,6 +97,9 @@ let package = Package(
             ]
         ),
 
+        // MARK: Install manifests (deploy/ and `pullkeeper render`)
+        .target(name: "Manifests", dependencies: ["KubernetesModel", "YAML"]),
+
         // MARK: Azure
         .target(
             name: "AzureAuth",
@@ -132,7 +135,7 @@ let package = Package(
             dependencies: [
                 "YAML", "PullKeeperConfig", "Reconciler", "Controller",
                 "KubernetesModel", "KubernetesClient", "KubernetesSimulator", "SimulatorPKI",
-                "AzureAuth", "AzureSimulator",
+                "AzureAuth", "AzureSimulator", "Manifests",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -182,6 +185,11 @@ let package = Package(
                 "KubernetesModel", "KubernetesSimulator", "AzureSimulator", "AzureAuth",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "ManifestsTests",
+            dependencies: ["Manifests", "KubernetesModel", "YAML", "PullKeeperConfig", "PullKeeperCommands"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -16,6 +16,7 @@ public struct PullKeeper: AsyncParsableCommand {
             VersionCommand.self,
             TokenCommand.self,
             LoginCommand.self,
+            RenderCommand.self,
         ]
     )
 

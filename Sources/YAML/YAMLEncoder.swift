@@ -1,4 +1,5 @@
-/// Encodes `Encodable` values to YAML; mapping keys come out in the order `encode(to:)` wrote them.
+/// Encodes `Encodable` values to YAML; mapping keys come out in the order `encode(to:)` wrote them, except that
+/// string-keyed dictionaries are written in sorted key order (their own order changes from run to run).
 public struct YAMLEncoder: Sendable {
     public init() {}
 
@@ -88,6 +89,7 @@ struct NodeEncoder: Encoder {
         case let double as Double: storage.value = .scalar(YAMLScalar(Self.format(double), style: .plain))
         case let float as Float: storage.value = .scalar(YAMLScalar(Self.format(Double(float)), style: .plain))
         case let node as YAMLNode: storage.value = Self.storageValue(of: node)
+        case let dictionary as any StringKeyedDictionary: try dictionary.encodeSortedByKey(to: self)
         default: try value.encode(to: self)
         }
     }
@@ -173,4 +175,26 @@ struct SingleNodeEncoder: SingleValueEncodingContainer {
 
     mutating func encodeNil() throws { encoder.storage.value = .empty }
     mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encodeValue(value) }
+}
+
+/// A `[String: Value]` dictionary, so the encoder can write it in a stable order (golden files compare bytes).
+protocol StringKeyedDictionary {
+    func encodeSortedByKey(to encoder: NodeEncoder) throws
+}
+
+extension Dictionary: StringKeyedDictionary where Key == String, Value: Encodable {
+    func encodeSortedByKey(to encoder: NodeEncoder) throws {
+        var container = encoder.container(keyedBy: DictionaryKey.self)
+        for (key, value) in sorted(by: { $0.key < $1.key }) {
+            try container.encode(value, forKey: DictionaryKey(stringValue: key))
+        }
+    }
+}
+
+/// A coding key for any dictionary key.
+struct DictionaryKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

@@ -70,6 +70,29 @@ import YAML
         #expect(yaml == "kind: ConfigMap\napiVersion: v1\ndata:\n  enabled: \"yes\"\nreplicas: 2\n")
     }
 
+    @Test func encoderSortsDictionaryKeys() throws {
+        struct Labels: Encodable {
+            var labels = ["zeta": "1", "app.kubernetes.io/name": "x", "beta": "on", "alpha": "2"]
+            var nested = ["b": ["q": 1, "p": 2], "a": ["c": 3]]
+        }
+        let yaml = try YAMLEncoder().encode(Labels())
+        #expect(
+            yaml == """
+                labels:
+                  alpha: "2"
+                  app.kubernetes.io/name: x
+                  beta: "on"
+                  zeta: "1"
+                nested:
+                  a:
+                    c: 3
+                  b:
+                    p: 2
+                    q: 1
+
+                """)
+    }
+
     @Test func encodeDecodeRoundTrip() throws {
         let value = Cluster(
             name: "on", server: "0123", insecure: nil, port: 443, ratio: 0.25, tags: ["null", "~"],

@@ -1,0 +1,107 @@
+/// The comments written above each rendered document: why each object looks the way it does.
+enum Comments {
+    static let namespace = [
+        "The operator's namespace. The pod is built for the `restricted` Pod Security Standard, so it is enforced here."
+    ]
+
+    static func serviceAccount(_ options: ManifestOptions) -> [String] {
+        var lines = [
+            "The operator's identity in the cluster. Token automount is off here and on in the operator's pod only."
+        ]
+        if options.identityMode == .workload {
+            lines += [
+                "Workload identity: the annotation names the Entra application (client ID) whose federated credential",
+                "trusts system:serviceaccount:\(options.namespace):\(ManifestNames.app).",
+            ]
+            if options.clientID == nil { lines.append(placeholderWarning("--client-id")) }
+        }
+        return lines
+    }
+
+    static let clusterRole = [
+        "Least privilege, no wildcards: exactly the calls the controller makes.",
+        "  namespaces       get list watch                          which namespaces opt in, and when they go away",
+        "  secrets          get list watch create update patch delete  the managed pull Secrets in opted-in namespaces",
+        "  serviceaccounts  get list watch patch                    its own imagePullSecrets entry, by JSON patch",
+        "  events           create patch (core and events.k8s.io)   deduplicated Events on namespaces and Secrets",
+        "Secrets are cluster-wide because any namespace may opt in; pullkeeper only changes Secrets carrying its",
+        "app.kubernetes.io/managed-by label. Deliberately absent: serviceaccounts update and serviceaccounts/token",
+        "(it never replaces a ServiceAccount and never mints tokens), and leases (role.yaml, own namespace only).",
+    ]
+
+    static let role = [
+        "Leader election, only in the operator's namespace: create the Lease, then get and update it by name.",
+        "`create` cannot be limited to a name: the object does not exist yet when the request is authorised.",
+    ]
+
+    static let binding = ["Grants the role above to the operator's ServiceAccount, nothing else."]
+
+    static func configMap(_ options: ManifestOptions) -> [String] {
+        var lines = [
+            "The operator config (PRODUCT.md section 3), mounted read-only at \(ManifestNames.configDirectory).",
+            "Check a changed config with `pullkeeper check --config FILE`; render your own with --config FILE.",
+        ]
+        guard options.configText == nil else { return lines }
+        switch options.identityMode {
+        case .workload:
+            lines.append(
+                "The `environment` identity reads the AZURE_* variables the workload-identity webhook injects.")
+        case .managed:
+            lines.append("System-assigned managed identity; render with --client-id for a user-assigned one.")
+        case .servicePrincipal:
+            lines.append(
+                "The client secret is the file client-secret of the Secret \(ManifestNames.credentialsSecret).")
+            if options.tenantID == nil || options.clientID == nil {
+                lines.append(placeholderWarning("--tenant-id and --client-id"))
+            }
+        case .static:
+            lines.append(
+                "username, password and password2 (optional) come from the Secret \(ManifestNames.credentialsSecret).")
+        }
+        return lines
+    }
+
+    static func deployment(_ options: ManifestOptions) -> [String] {
+        var lines = [
+            "Non-root, read-only root filesystem, all capabilities dropped, RuntimeDefault seccomp, no privilege",
+            "escalation. Replicas elect a leader through the Lease \(ManifestNames.lease); a standby takes over",
+            "within the lease duration (15 s).",
+        ]
+        if options.identityMode.mountsCredentials {
+            let files = options.identityMode.credentialKeys.map { "--from-file=\($0)=./\($0)" }.joined(separator: " ")
+            lines += [
+                "Credentials are files of the Secret \(ManifestNames.credentialsSecret), which you create (it is not",
+                "rendered here), mode 0440 (defaultMode 288): readable by the pod's fsGroup only. pullkeeper",
+                "re-reads them on every use, so rotating them needs no restart:",
+                "  kubectl -n \(options.namespace) create secret generic \(ManifestNames.credentialsSecret) \(files)",
+            ]
+        }
+        return lines
+    }
+
+    static let service = ["Prometheus metrics (/metrics) of every replica."]
+
+    static let podDisruptionBudget = [
+        "At most one replica down at a time during voluntary disruptions (node drains); never blocks with one replica."
+    ]
+
+    static func networkPolicy(_ options: ManifestOptions) -> [String] {
+        var lines = [
+            "Ingress: only the metrics (\(ManifestNames.metricsPort)) and health (\(ManifestNames.healthPort)) ports.",
+            "Egress cannot be narrowed to addresses: Entra ID, the registries and their token endpoints are outside",
+            "the cluster behind shared, changing addresses, and the API server's address differs per cluster. So:",
+            "DNS (53 UDP/TCP), HTTPS (443), and 6443 for API servers that listen there.",
+        ]
+        if !options.metrics { lines[0] = "Ingress: only the health (\(ManifestNames.healthPort)) port." }
+        if options.identityMode == .managed {
+            lines.append("Managed identity: IMDS at 169.254.169.254:80 (plain HTTP, link-local, on every node).")
+        }
+        return lines
+    }
+
+    static let kustomization = ["Install with `kubectl apply -k DIR`."]
+
+    private static func placeholderWarning(_ flags: String) -> String {
+        "\(ManifestNames.placeholderGUID) is a placeholder: render with \(flags), or patch it in."
+    }
+}

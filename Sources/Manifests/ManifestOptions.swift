@@ -1,0 +1,82 @@
+/// What `pullkeeper render` varies: where the operator runs, which image, how it authenticates, how many replicas.
+public struct ManifestOptions: Sendable, Hashable {
+    /// The operator's namespace (and the Lease's).
+    public var namespace: String
+    /// The container image.
+    public var image: String
+    /// The pullkeeper version, for the `app.kubernetes.io/version` label.
+    public var version: String
+    public var identityMode: IdentityMode
+    /// The operator config text for the ConfigMap; nil renders the default config of `identityMode`.
+    public var configText: String?
+    public var replicas: Int
+    /// Whether to render the metrics Service and allow ingress to the metrics port.
+    public var metrics: Bool
+    /// Tenant for the service principal (default: a placeholder) and, when set, the workload-identity annotation.
+    public var tenantID: String?
+    /// Client ID of the workload identity or service principal (default: a placeholder), or a user-assigned
+    /// managed identity (default: system-assigned).
+    public var clientID: String?
+
+    public init(
+        namespace: String = "pullkeeper", image: String? = nil, version: String,
+        identityMode: IdentityMode = .workload, configText: String? = nil, replicas: Int = 2, metrics: Bool = true,
+        tenantID: String? = nil, clientID: String? = nil
+    ) {
+        self.namespace = namespace
+        self.image = image ?? Self.defaultImage(version: version)
+        self.version = version
+        self.identityMode = identityMode
+        self.configText = configText
+        self.replicas = replicas
+        self.metrics = metrics
+        self.tenantID = tenantID
+        self.clientID = clientID
+    }
+
+    /// `ghcr.io/pullkeeper/pullkeeper:<version>`.
+    public static func defaultImage(version: String) -> String {
+        "\(ManifestNames.imageRepository):\(version)"
+    }
+
+    /// Every reason these options cannot produce valid manifests, each naming the option; empty when fine.
+    public var problems: [String] {
+        var problems: [String] = []
+        if let problem = Self.labelProblem(namespace) { problems.append("--namespace \(problem)") }
+        if image.isEmpty || image.contains(where: \.isWhitespace) {
+            problems.append("--image must be a non-empty image reference without spaces, found \"\(image)\"")
+        }
+        if replicas < 1 || replicas > 10 {
+            problems.append("--replicas must be between 1 and 10 (one leader, the rest stand by), found \(replicas)")
+        }
+        if let tenantID, !Self.isTenant(tenantID) {
+            problems.append("--tenant-id must be a tenant GUID or domain, found \"\(tenantID)\"")
+        }
+        if let clientID, clientID.isEmpty || !clientID.allSatisfy(Self.isIDCharacter) {
+            problems.append("--client-id must be a client GUID (letters, digits and '-'), found \"\(clientID)\"")
+        }
+        return problems
+    }
+
+    /// The tenant written into a service-principal config.
+    var effectiveTenantID: String { tenantID ?? ManifestNames.placeholderGUID }
+
+    /// The client ID written into a service-principal config or the workload-identity annotation.
+    var effectiveClientID: String { clientID ?? ManifestNames.placeholderGUID }
+
+    private static func labelProblem(_ name: String) -> String? {
+        let allowed = name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+        guard !name.isEmpty, name.count <= 63, allowed, name.first != "-", name.last != "-" else {
+            return "must be a DNS label (lower-case letters, digits and '-', at most 63), found \"\(name)\""
+        }
+        return nil
+    }
+
+    private static func isTenant(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { isIDCharacter($0) || $0 == "." }
+    }
+
+    private static func isIDCharacter(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber || character == "-")
+    }
+}

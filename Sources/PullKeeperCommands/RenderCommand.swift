@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Manifests
+import PullKeeperConfig
+
+extension IdentityMode: ExpressibleByArgument {}
+
+/// `pullkeeper render`: writes the install manifests (PRODUCT.md §4) to a directory, or to stdout.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Write the install manifests (namespace, RBAC, config, Deployment, ...) as YAML.",
+        discussion: """
+            With --output-dir DIR, writes one file per object and a kustomization.yaml (kubectl apply -k DIR). \
+            Without it, or with --output-dir - (or a lone -), writes every object to stdout as one YAML stream. \
+            deploy/ in the repository is `pullkeeper render --output-dir deploy`.
+            """)
+
+    @Argument(help: ArgumentHelp("`-` writes to stdout (the default).", valueName: "-"))
+    var destination: String?
+
+    @Option(help: ArgumentHelp("Directory to write the files into, or - for stdout.", valueName: "dir"))
+    var outputDir: String?
+
+    @Option(help: "The operator's namespace.") var namespace = "pullkeeper"
+
+    @Option(help: "The container image.") var image = ManifestOptions.defaultImage(version: BuildInfo.version)
+
+    @Option(help: ArgumentHelp("How the operator authenticates to Entra ID.", valueName: "mode"))
+    var identityMode: IdentityMode = .workload
+
+    @Option(
+        help: """
+            An operator config file for the ConfigMap (validated first); default: one for the identity mode. \
+            --identity-mode still decides what the pod mounts.
+            """)
+    var config: String?
+
+    @Option(help: "Number of replicas (one leader, the rest stand by).") var replicas = 2
+
+    @Flag(inversion: .prefixedNo, help: "Render the metrics Service and allow ingress to the metrics port.")
+    var metrics = true
+
+    @Option(help: "Entra tenant of the service principal (or of the workload identity).") var tenantId: String?
+
+    @Option(help: "Client ID of the workload identity, service principal or user-assigned managed identity.")
+    var clientId: String?
+
+    func validate() throws {
+        if let destination, destination != "-" {
+            throw ValidationError("unexpected argument \"\(destination)\"; write to a directory with --output-dir DIR")
+        }
+        if destination != nil, let outputDir, outputDir != "-" {
+            throw ValidationError("- (stdout) and --output-dir \(outputDir) cannot both be given")
+        }
+        let problems = manifestOptions(configText: nil).problems
+        if let first = problems.first {
+            throw ValidationError(problems.count == 1 ? first : problems.joined(separator: "\n"))
+        }
+    }
+
+    func run() throws {
+        do {
+            try Self.write(try render(), to: outputDir == "-" ? nil : outputDir)
+        } catch {
+            throw CommandFailure.exit(error)
+        }
+    }
+
+    /// The files this invocation renders, after reading and validating `--config`.
+    func render() throws -> [ManifestFile] {
+        var configText: String?
+        if let config {
+            guard let data = FileManager.default.contents(atPath: config) else {
+                throw CommandFailure(message: "\(config): cannot be read", exitCode: 2)
+            }
+            let text = String(decoding: data, as: UTF8.self)
+            do {
+                _ = try ConfigLoader.parse(text, file: config)
+            } catch {
+                throw CommandFailure(message: error.lines.joined(separator: "\n"), exitCode: 2)
+            }
+            configText = text
+        }
+        return try Manifests.render(manifestOptions(configText: configText))
+    }
+
+    func manifestOptions(configText: String?) -> ManifestOptions {
+        ManifestOptions(
+            namespace: namespace, image: image, version: BuildInfo.version, identityMode: identityMode,
+            configText: configText, replicas: replicas, metrics: metrics, tenantID: tenantId, clientID: clientId)
+    }
+
+    /// Writes the files into `directory` (created if needed), or the object stream to stdout when it is nil.
+    static func write(_ files: [ManifestFile], to directory: String?) throws {
+        guard let directory else {
+            FileHandle.standardOutput.write(Data(try Manifests.stream(files).utf8))
+            return
+        }
+        let root = URL(fileURLWithPath: directory, isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            for file in files {
+                try Data(try file.text().utf8).write(to: root.appendingPathComponent(file.name), options: .atomic)
+            }
+        } catch {
+            throw CommandFailure(message: "cannot write into \(directory): \(error.localizedDescription)", exitCode: 1)
+        }
+    }
+}
