@@ -182,7 +182,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "PullKeeperCommands", "Controller", "Reconciler", "PullKeeperConfig", "KubernetesClient",
-                "KubernetesModel", "KubernetesSimulator", "AzureSimulator", "AzureAuth",
+                "KubernetesModel", "KubernetesSimulator", "AzureSimulator", "AzureAuth", "YAML",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

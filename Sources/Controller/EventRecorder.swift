@@ -5,7 +5,7 @@ import Logging
 import Reconciler
 import Synchronization
 
-/// Records Kubernetes Events (core/v1), deduplicated: the same reason and message about the same object within
+/// Records Kubernetes Events through events.k8s.io/v1 (core/v1 on servers without it), deduplicated: the same reason and message about the same object within
 /// `window` bumps `count` on the existing Event (at most once per `patchInterval`) instead of creating another.
 public final class EventRecorder: Sendable {
     struct Seen {
@@ -24,6 +24,11 @@ public final class EventRecorder: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     private let seen = Mutex<[String: Seen]>([:])
+    /// Set once the server turned out to have no events.k8s.io API.
+    private let useCoreAPI = Mutex(false)
+
+    /// `reportingController` of events.k8s.io Events (a qualified name, as the API requires).
+    public static let controllerName = "pullkeeper.io/controller"
 
     public init(
         client: any KubernetesClient, component: String = "pullkeeper", instance: String, logger: Logger,
@@ -67,22 +72,34 @@ public final class EventRecorder: Sendable {
             case .skip:
                 return
             case .create(let name):
-                var event = Event(
-                    metadata: ObjectMeta(name: name, namespace: eventNamespace), involvedObject: reference,
-                    reason: note.reason, message: note.message, type: note.kind.rawValue)
-                event.source = EventSource(component: component)
-                event.firstTimestamp = Time(date)
-                event.lastTimestamp = Time(date)
-                event.count = 1
-                event.reportingComponent = component
-                event.reportingInstance = instance
-                _ = try await client.create(event)
+                if useCoreAPI.withLock({ $0 }) {
+                    try await createCore(note, name: name, namespace: eventNamespace, reference: reference, at: date)
+                    return
+                }
+                do {
+                    try await createV1(note, name: name, namespace: eventNamespace, reference: reference, at: date)
+                } catch let error as KubernetesError where error.isNotFound && error.status?.details?.name == nil {
+                    // No events.k8s.io on this server (a 404 for the collection, not for an object): core/v1.
+                    useCoreAPI.withLock { $0 = true }
+                    try await createCore(note, name: name, namespace: eventNamespace, reference: reference, at: date)
+                }
             case .patch(let name, let count):
-                let patch: JSONValue = [
-                    "count": .integer(Int64(count)),
-                    "lastTimestamp": .string(RFC3339.format(date, fractionalDigits: 0)),
-                ]
-                _ = try await client.patch(Event.self, name: name, namespace: eventNamespace, patch: .merge(patch))
+                if useCoreAPI.withLock({ $0 }) {
+                    let patch: JSONValue = [
+                        "count": .integer(Int64(count)),
+                        "lastTimestamp": .string(RFC3339.format(date, fractionalDigits: 0)),
+                    ]
+                    _ = try await client.patch(Event.self, name: name, namespace: eventNamespace, patch: .merge(patch))
+                } else {
+                    let patch: JSONValue = [
+                        "series": [
+                            "count": .integer(Int64(count)),
+                            "lastObservedTime": .string(RFC3339.format(date, fractionalDigits: 6)),
+                        ]
+                    ]
+                    _ = try await client.patch(
+                        EventV1.self, name: name, namespace: eventNamespace, patch: .merge(patch))
+                }
             }
         } catch {
             logger.debug(
@@ -90,6 +107,47 @@ public final class EventRecorder: Sendable {
                 metadata: [
                     "event.reason": "\(note.reason)", "namespace.name": "\(namespace)", "error": "\(error)",
                 ])
+        }
+    }
+
+    private func createV1(
+        _ note: EventNote, name: String, namespace: String, reference: ObjectReference, at date: Date
+    ) async throws {
+        let event = EventV1(
+            metadata: ObjectMeta(name: name, namespace: namespace), eventTime: MicroTime(date),
+            reportingController: Self.controllerName, reportingInstance: String(instance.prefix(128)),
+            action: Self.action(for: note.reason), reason: note.reason, note: String(note.message.prefix(1024)),
+            type: note.kind.rawValue, regarding: reference)
+        _ = try await client.create(event)
+    }
+
+    private func createCore(
+        _ note: EventNote, name: String, namespace: String, reference: ObjectReference, at date: Date
+    ) async throws {
+        var event = Event(
+            metadata: ObjectMeta(name: name, namespace: namespace), involvedObject: reference,
+            reason: note.reason, message: note.message, type: note.kind.rawValue)
+        event.source = EventSource(component: component)
+        event.firstTimestamp = Time(date)
+        event.lastTimestamp = Time(date)
+        event.count = 1
+        event.reportingComponent = component
+        event.reportingInstance = instance
+        _ = try await client.create(event)
+    }
+
+    /// The events.k8s.io `action`: what pullkeeper was doing when it happened.
+    static func action(for reason: String) -> String {
+        switch reason {
+        case "SecretCreated": "CreateSecret"
+        case "SecretRefreshed": "RefreshSecret"
+        case "TokenFailed": "FetchToken"
+        case "CredentialRejected": "CheckCredential"
+        case "SecretConflict": "CheckOwnership"
+        case "RegistryRefused": "CheckRegistry"
+        case "ServiceAccountPatched": "PatchServiceAccount"
+        case "InvalidAnnotation": "ReadAnnotations"
+        default: "Reconcile"
         }
     }
 }

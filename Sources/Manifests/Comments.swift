@@ -23,7 +23,7 @@ enum Comments {
         "  namespaces       get list watch                          which namespaces opt in, and when they go away",
         "  secrets          get list watch create update patch delete  the managed pull Secrets in opted-in namespaces",
         "  serviceaccounts  get list watch patch                    its own imagePullSecrets entry, by JSON patch",
-        "  events           create patch (core and events.k8s.io)   deduplicated Events on namespaces and Secrets",
+        "  events           create patch (events.k8s.io, and core)  deduplicated Events; core/v1 where events.k8s.io is missing",
         "Secrets are cluster-wide because any namespace may opt in; pullkeeper only changes Secrets carrying its",
         "app.kubernetes.io/managed-by label. Deliberately absent: serviceaccounts update and serviceaccounts/token",
         "(it never replaces a ServiceAccount and never mints tokens), and leases (role.yaml, own namespace only).",

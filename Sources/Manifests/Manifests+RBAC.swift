@@ -11,9 +11,9 @@ extension Manifests {
             verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]),
         // Add or remove only its own entry in imagePullSecrets, with a JSON patch (no update, no tokens).
         PolicyRule(apiGroups: [""], resources: ["serviceaccounts"], verbs: ["get", "list", "watch", "patch"]),
-        // Report SecretCreated, TokenFailed, ... and deduplicate repeats, through both event APIs.
-        PolicyRule(apiGroups: [""], resources: ["events"], verbs: ["create", "patch"]),
-        PolicyRule(apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["create", "patch"]),
+        // Report SecretCreated, TokenFailed, ... and count repeats: through events.k8s.io/v1, or core/v1 on servers
+        // without it (one rule: the recorder needs one of the two).
+        PolicyRule(apiGroups: ["events.k8s.io", ""], resources: ["events"], verbs: ["create", "patch"]),
     ]
 
     /// Leader election in the operator's own namespace: create the Lease, then read and renew only that one.
