@@ -84,6 +84,18 @@ public actor TokenProvider {
         }
     }
 
+    /// The cached credential, if one is ready and good (before its refresh time, expiring after `mustExpireAfter`);
+    /// never a request.
+    public func cachedCredential(
+        identity: RegistryIdentity, registry: RegistryTarget, scope: String? = nil, mustExpireAfter: Date? = nil
+    ) -> RegistryCredential? {
+        let key = RegistryKey(identity: identity.name, loginServer: registry.loginServer, scope: scope ?? "")
+        guard case .ready(let value, let refreshAt) = registryTokens[key], now() < refreshAt,
+            value.outlives(mustExpireAfter), value.expiry.map({ $0 > now() }) ?? true
+        else { return nil }
+        return value
+    }
+
     /// Drops cached tokens of an identity (all registries when `loginServer` is nil), e.g. after a registry
     /// refused one.
     public func invalidate(identity: String, loginServer: String? = nil) {

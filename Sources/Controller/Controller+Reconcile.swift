@@ -25,11 +25,14 @@ extension Controller {
         var result = "success"
         do {
             try await execute(decision.action, namespace: name)
-            await queue.forget(name)
             switch decision.requeue {
-            case .never: break
-            case .after(let delay): await queue.add(name, after: delay)
+            case .never:
+                await queue.forget(name)
+            case .after(let delay):
+                await queue.forget(name)
+                await queue.add(name, after: delay)
             case .backoff(let cap):
+                // The failure count keeps growing until a pass succeeds, so the delay does too.
                 result = "error"
                 await queue.retry(name, cap: cap)
             }
@@ -49,12 +52,13 @@ extension Controller {
         }
         if kubernetesError?.isAlreadyExists == true, case .createSecret(let desired) = action {
             await noteExisting(namespace: namespace, name: desired.name)
-            await queue.add(namespace)
+            await queue.retry(namespace, cap: .seconds(5))
             return
         }
-        // A stale read (409, a failed JSON-patch test, an object gone) is not a failure: read again soon.
+        // A stale read (409, a failed JSON-patch test, an object gone) is not a failure: read again once the cache
+        // has caught up, backing off while it has not (a stalled watch keeps it stale for a while).
         if let kubernetesError, kubernetesError.isConflict || kubernetesError.isInvalid || kubernetesError.isNotFound {
-            await queue.add(namespace, after: .milliseconds(200))
+            await queue.retry(namespace, cap: .seconds(5))
             return
         }
         logger.warning(

@@ -20,13 +20,17 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         public var once: Bool
         /// Name of this replica, for Events.
         public var instance: String
+        /// A watch that brings neither an event nor a bookmark for this long is restarted (a stalled connection
+        /// must not leave the caches stale until the watch's own timeout).
+        public var stallTimeout: Duration
 
         public init(
             workers: Int = 8, watchTimeout: Duration = .seconds(300), once: Bool = false,
-            instance: String = "pullkeeper"
+            instance: String = "pullkeeper", stallTimeout: Duration = .seconds(90)
         ) {
             self.workers = workers
             self.watchTimeout = watchTimeout
+            self.stallTimeout = stallTimeout
             self.once = once
             self.instance = instance
         }
@@ -70,14 +74,19 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         self.now = now
         let resync = config.refresh.resync
         namespaces = Informer(
-            client: client, options: .init(watchTimeout: options.watchTimeout, resyncPeriod: resync), logger: logger)
+            client: client,
+            options: .init(
+                watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout, resyncPeriod: resync),
+            logger: logger)
         secrets = Informer(
             client: client,
             options: .init(
                 labelSelector: "\(SecretLayout.managedByLabel)=\(SecretLayout.managedByValue)",
-                watchTimeout: options.watchTimeout),
+                watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout),
             logger: logger)
-        accounts = Informer(client: client, options: .init(watchTimeout: options.watchTimeout), logger: logger)
+        accounts = Informer(
+            client: client, options: .init(watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout),
+            logger: logger)
     }
 
     /// True once all three caches hold their first list.

@@ -19,6 +19,10 @@ public final class RegistryCredentialSource: CredentialSource {
     let staticRecheck: Duration
     let now: @Sendable () -> Date
     private let probes = Mutex<[String: ProbeEntry]>([:])
+    /// Passes waiting for a request that is not cached (at most `maxWaiters`).
+    private let waiters = Mutex(0)
+    let maxWaiters: Int
+    let waitLimit: Duration
 
     private enum ProbeEntry {
         case running(Task<RegistryProbe.Outcome, Never>)
@@ -28,8 +32,11 @@ public final class RegistryCredentialSource: CredentialSource {
     /// `probe` nil turns the self-check off (config `selfCheck: false`).
     public init(
         factory: CredentialFactory, provider: TokenProvider, probe: RegistryProbe?, logger: Logger,
-        staticRecheck: Duration = .seconds(300), now: @escaping @Sendable () -> Date = { Date() }
+        staticRecheck: Duration = .seconds(300), maxWaiters: Int = 4, waitLimit: Duration = .seconds(10),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.maxWaiters = maxWaiters
+        self.waitLimit = waitLimit
         self.factory = factory
         self.provider = provider
         self.probe = probe
@@ -41,11 +48,71 @@ public final class RegistryCredentialSource: CredentialSource {
     public func credentials(for requests: [CredentialRequest]) async -> [String: CredentialOutcome] {
         await withTaskGroup(of: (String, CredentialOutcome).self) { group in
             for request in requests {
-                group.addTask { (request.registry, await self.outcome(request)) }
+                group.addTask { (request.registry, await self.boundedOutcome(request)) }
             }
             var outcomes: [String: CredentialOutcome] = [:]
             for await (registry, outcome) in group { outcomes[registry] = outcome }
             return outcomes
+        }
+    }
+
+    /// A cached answer at once; otherwise the request runs in the background, and this pass waits for it only
+    /// while fewer than `maxWaiters` passes wait and for at most `waitLimit`. A slow token service (IMDS retrying
+    /// through an upgrade for a minute) thus never holds every worker: the other namespaces keep being served, and
+    /// this one comes back (`pending`) once the shared request has finished.
+    func boundedOutcome(_ request: CredentialRequest) async -> CredentialOutcome {
+        if let cached = await cachedOutcome(request) { return cached }
+        let work = Task { await self.outcome(request) }
+        let mayWait = waiters.withLock { count in
+            guard count < maxWaiters else { return false }
+            count += 1
+            return true
+        }
+        defer { if mayWait { waiters.withLock { $0 -= 1 } } }
+        if mayWait, let outcome = await Self.value(of: work, within: waitLimit) { return outcome }
+        return .failure(
+            CredentialFailure(
+                message: "the token request for identity \(request.identity) is still in progress", retryable: true,
+                reason: CredentialFailure.pending))
+    }
+
+    /// The outcome without any network request, when the token cache and the self-check memo both have it.
+    private func cachedOutcome(_ request: CredentialRequest) async -> CredentialOutcome? {
+        guard let identity = try? factory.identity(named: request.identity), case .entra = identity.kind else {
+            return nil
+        }
+        let target = factory.registry(request.registry)
+        guard
+            let credential = await provider.cachedCredential(
+                identity: identity, registry: target, scope: request.scope, mustExpireAfter: request.mustExpireAfter)
+        else { return nil }
+        let login = RegistryLogin(username: credential.username, password: credential.password)
+        if probe != nil {
+            let key = Self.fingerprint(login, registry: target.loginServer, scope: request.scope)
+            let date = now()
+            let accepted = probes.withLock { probes -> Bool in
+                if case .accepted(let until) = probes[key], until > date { return true }
+                return false
+            }
+            guard accepted else { return nil }
+        }
+        return .success(
+            PullCredential(username: credential.username, password: credential.password, expiresOn: credential.expiresOn))
+    }
+
+    /// The task's value, or nil when it takes longer than `limit` (the task keeps running).
+    static func value<T: Sendable>(of task: Task<T, Never>, within limit: Duration) async -> T? {
+        await withCheckedContinuation { continuation in
+            let gate = ResumeOnce(continuation)
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                gate.resume(nil)
+            }
+            Task {
+                let value = await task.value
+                timer.cancel()
+                gate.resume(value)
+            }
         }
     }
 
@@ -175,5 +242,18 @@ public final class RegistryCredentialSource: CredentialSource {
             return CredentialFailure(message: error.description, retryable: error.isRetryable)
         }
         return CredentialFailure(message: "unexpected \(type(of: error))", retryable: true)
+    }
+}
+
+/// Resumes a continuation once, from whichever side gets there first.
+final class ResumeOnce<T: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<T?, Never>?>
+
+    init(_ continuation: CheckedContinuation<T?, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume(_ value: T?) {
+        continuation.withLock { $0.take() }?.resume(returning: value)
     }
 }

@@ -5,13 +5,15 @@ import HeapModule
 /// processed comes back once processing is done. Each key has at most one pending timer (the earliest wins), and
 /// failures back off exponentially with jitter. Timers are one heap and one sleeping task, whatever the key count.
 public actor WorkQueue {
-    /// Backoff after failures: `base * 2^(failures-1)`, at most `maximum`, ±`jitter` share.
+    /// Backoff after failures: `base * 2^(failures-1)`, at most `maximum`, ±`jitter` share. The maximum is a
+    /// minute (not controller-runtime's 16): a credential that keeps failing must still be retried well within
+    /// the lifetime of the Secret it protects.
     public struct Backoff: Sendable {
         public var base: Duration
         public var maximum: Duration
         public var jitter: Double
 
-        public init(base: Duration = .milliseconds(500), maximum: Duration = .seconds(300), jitter: Double = 0.2) {
+        public init(base: Duration = .milliseconds(500), maximum: Duration = .seconds(60), jitter: Double = 0.2) {
             self.base = base
             self.maximum = maximum
             self.jitter = jitter

@@ -33,6 +33,15 @@ public struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Also run scripts/bench-kubectl-baseline (the path given) for the same namespace count.")
     var kubectlBaseline: String?
 
+    @Flag(help: "Run the chaos scenario instead (faults of every kind while --namespaces Secrets are refreshed).")
+    var chaos = false
+
+    @Option(help: "Chaos: seconds of fault injection (the IMDS outage lasts 70 s of it).")
+    var chaosSeconds: Double = 90
+
+    @Option(help: "Chaos: lifetime in seconds of the Secrets' tokens.")
+    var chaosLifetime: Double = 60
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -59,6 +68,17 @@ public struct BenchCommand: AsyncParsableCommand {
         let bench = Bench(
             namespaces: namespaces, identities: identities, registries: registries, workers: workers,
             keys: keys, progress: { line in if !quiet { print(line) } })
+        if chaos {
+            let run = ChaosRun(
+                namespaces: namespaces, tokenLifetime: .milliseconds(Int64(chaosLifetime * 1000)),
+                chaosDuration: .milliseconds(Int64(chaosSeconds * 1000)), workers: workers)
+            let directory = NSTemporaryDirectory() + "pullkeeper-chaos-\(UUID().uuidString.prefix(8))"
+            let report = try await run.run(directory: directory, keys: keys, progress: { line in if !quiet { print(line) } })
+            try? FileManager.default.removeItem(atPath: directory)
+            let output = BenchReport(scenarios: [], chaos: report)
+            print(json ? try output.json() : output.table())
+            return
+        }
         var results: [BenchResult] = []
         let wanted = Set(selected)
         if !wanted.isDisjoint(with: ["initial-sync", "steady-state", "restart"]) {

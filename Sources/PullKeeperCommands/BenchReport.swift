@@ -55,7 +55,19 @@ struct KubectlBaseline: Encodable, Sendable {
 
 struct BenchReport: Encodable, Sendable {
     var scenarios: [BenchResult]
+    var chaos: ChaosRun.Report?
     var kubectlBaseline: KubectlBaseline?
+
+    enum CodingKeys: String, CodingKey { case scenarios, kubectlBaseline }
+
+    /// `{"scenarios":[...]}`: the scale scenarios, then the chaos one (its own fields), then the baseline.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        var list = container.nestedUnkeyedContainer(forKey: .scenarios)
+        for result in scenarios { try list.encode(result) }
+        if let chaos { try list.encode(chaos) }
+        try container.encodeIfPresent(kubectlBaseline, forKey: .kubectlBaseline)
+    }
 
     func json() throws -> String {
         let encoder = JSONEncoder()
@@ -89,6 +101,13 @@ struct BenchReport: Encodable, Sendable {
         for result in scenarios where result.peakWritesPerSecond != nil {
             text += "\n\(result.name): peak \(result.peakWritesPerSecond ?? 0) writes/s, refreshes spread over "
             text += String(format: "%.1f s", result.refreshSpreadSeconds ?? 0)
+        }
+        if let chaos {
+            text += "\nchaos: \(chaos.namespaces) namespaces, converged \(chaos.converged)"
+            text += chaos.convergeSeconds.map { String(format: " (first after %.1f s)", $0) } ?? ""
+            text += ", expired \(chaos.expiredSecrets), valid lost \(chaos.validSecretsLost), foreign modified "
+            text += "\(chaos.foreignObjectsModified), faults \(chaos.faultsInjected) \(chaos.faults.sorted { $0.key < $1.key })"
+            text += ", secret leaks \(chaos.secretLeaks) in \(chaos.logLines) log lines"
         }
         if let baseline = kubectlBaseline {
             text += String(

@@ -92,6 +92,11 @@ public struct CredentialFailure: Error, Sendable, Hashable, CustomStringConverti
 
     public static let tokenFailed = "TokenFailed"
     public static let credentialRejected = "CredentialRejected"
+    /// Not a failure yet: the shared token request is still running (no Event; the namespace comes back soon).
+    public static let pending = "Pending"
+
+    /// Whether this only means "not yet".
+    public var isPending: Bool { reason == Self.pending }
 
     public init(message: String, retryable: Bool, reason: String = CredentialFailure.tokenFailed) {
         self.message = message

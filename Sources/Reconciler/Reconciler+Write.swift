@@ -28,8 +28,9 @@ extension Reconciler {
                 failures.append((registry, CredentialFailure(message: "no credential was fetched", retryable: true)))
             }
         }
-        // About the Secret that could not be refreshed, so the namespace's users see it next to it.
-        let failureEvents = failures.map { registry, failure in
+        // About the Secret that could not be refreshed, so the namespace's users see it next to it. A pending
+        // request is no failure yet: no Event, and the namespace comes back within seconds.
+        let failureEvents = failures.filter { !$0.1.isPending }.map { registry, failure in
             EventNote(
                 .warning, failure.reason,
                 failure.message.contains(registry) ? failure.message : "registry \(registry): \(failure.message)",
@@ -37,14 +38,17 @@ extension Reconciler {
         }
         // Retryable failures back off (retrying before the old credential expires); terminal ones (a wrong secret)
         // wait for the resync, since a rotated secret file brings no watch event.
+        let untilExpiry = current?.expiresAt.map { Duration.seconds(max(1, $0.timeIntervalSince(input.now) - 1)) }
+        let onlyPending = !failures.isEmpty && failures.allSatisfy { $0.1.isPending }
         let retry: Requeue =
-            failures.contains(where: \.1.retryable)
-            ? .backoff(cap: current?.expiresAt.map { .seconds(max(1, $0.timeIntervalSince(input.now) - 1)) })
-            : .after(self.config.refresh.resync)
+            onlyPending
+            ? .backoff(cap: min(untilExpiry ?? .seconds(5), .seconds(5)))
+            : failures.contains(where: \.1.retryable) ? .backoff(cap: untilExpiry) : .after(self.config.refresh.resync)
         // Nothing new to write: either everything failed, or only old entries would be rewritten.
         let fresh = request.registries.filter { if case .success = credentials[$0] { true } else { false } }
         if fresh.isEmpty {
-            return Decision(.none, events: refused + failureEvents, requeue: retry, state: .failing)
+            let state: NamespaceState = onlyPending ? (current == nil ? .pending : .refreshing) : .failing
+            return Decision(.none, events: refused + failureEvents, requeue: retry, state: state)
         }
         let expiresAt = expiries.min()
         let config = DockerConfig(auths: entries)

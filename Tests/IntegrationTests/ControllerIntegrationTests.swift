@@ -86,7 +86,8 @@ struct ControllerIntegrationTests {
 
     @Test("200 namespaces sharing one identity × registry cause exactly one exchange per refresh cycle")
     func oneExchangePerCycle() async throws {
-        try await World.run(lifetime: .seconds(16)) { world in
+        // 40 s tokens: the first refresh is due after 16 s, well after the initial sync even on a slow machine.
+        try await World.run(lifetime: .seconds(40)) { world in
             let names = (0..<200).map { "shared-\($0)" }
             for name in names { try await world.optIn(name) }
             let runtime = try world.runtime()

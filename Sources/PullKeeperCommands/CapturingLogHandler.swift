@@ -1,0 +1,53 @@
+import Logging
+import Synchronization
+
+/// Keeps every log line in memory (message and metadata rendered as text), for leak scans in tests and the chaos
+/// benchmark. Never bootstrapped globally: pass `logger` where a `Logger` is taken.
+public final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+    private let limit: Int
+
+    public init(limit: Int = 2_000_000) {
+        self.limit = limit
+    }
+
+    /// A logger writing into this capture at `level`.
+    public func logger(label: String = "capture", level: Logger.Level = .debug) -> Logger {
+        var logger = Logger(label: label) { [self] label in CapturingLogHandler(label: label, capture: self) }
+        logger.logLevel = level
+        return logger
+    }
+
+    /// Every line so far.
+    public var all: [String] { lines.withLock { $0 } }
+
+    func append(_ line: String) {
+        lines.withLock { lines in
+            if lines.count < limit { lines.append(line) }
+        }
+    }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let label: String
+    let capture: LogCapture
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+
+    init(label: String, capture: LogCapture) {
+        self.label = label
+        self.capture = capture
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var merged = metadata
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        capture.append("\(event.level) \(label): \(event.message) \(fields)")
+    }
+}
