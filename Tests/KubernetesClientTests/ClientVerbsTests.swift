@@ -407,16 +407,16 @@ struct ClientVerbsTests {
 
     @Test("a Retry-After beyond the call's deadline fails at once with the 429 instead of backing off briefly")
     func retryAfterBeyondDeadline() async throws {
-        try await SimulatedCluster.with(client: { $0.requestTimeout = .seconds(3) }) { cluster in
+        try await SimulatedCluster.with(client: { $0.requestTimeout = .seconds(15) }) { cluster in
             cluster.simulator.addFault(
                 FaultRule(
                     verbs: ["list"], resources: ["namespaces"], errorRate: 1, errorCodes: [429],
-                    retryAfterSeconds: 30, remaining: 1))
+                    retryAfterSeconds: 60, remaining: 1))
             let error = await kubernetesError("list under a long Retry-After") {
                 _ = try await cluster.client.list(Namespace.self)
             }
             #expect(error?.isTooManyRequests == true)
-            // The test retry policy would have retried within 50 ms: only the server's 30 s stopped it.
+            // The test retry policy would have retried within 50 ms: only the server's 60 s stopped it.
             #expect(cluster.simulator.requestCount(verb: "list", resource: "namespaces") == 1)
         }
     }

@@ -37,7 +37,7 @@ struct ClientWatchTests {
             try await client.delete(Secret.self, name: "s", namespace: "w")
             let stream = try await client.watch(
                 Secret.self, namespace: "w",
-                options: WatchOptions(resourceVersion: list.metadata.resourceVersion, timeoutSeconds: 10))
+                options: WatchOptions(resourceVersion: list.metadata.resourceVersion, timeoutSeconds: 30))
             let events = try await Self.read(stream, from: cluster.simulator) { $0.count == 3 }
             #expect(events.map(Self.summary) == ["ADDED s", "MODIFIED s", "DELETED s"])
             #expect(events[0].object == created)
@@ -55,7 +55,7 @@ struct ClientWatchTests {
             try await cluster.createNamespace("in", labels: ["sync": "true"])
             try await cluster.createNamespace("out")
             let stream = try await client.watch(
-                Namespace.self, namespace: nil, options: WatchOptions(labelSelector: "sync=true", timeoutSeconds: 10))
+                Namespace.self, namespace: nil, options: WatchOptions(labelSelector: "sync=true", timeoutSeconds: 30))
             _ = try await client.patch(
                 Namespace.self, name: "out", namespace: nil, patch: .merge(["metadata": ["labels": ["sync": "true"]]]))
             _ = try await client.patch(
@@ -111,7 +111,7 @@ struct ClientWatchTests {
                 watches += 1
                 let stream = try await cluster.client.watch(
                     Secret.self, namespace: "w",
-                    options: WatchOptions(resourceVersion: from, timeoutSeconds: 10, allowWatchBookmarks: false))
+                    options: WatchOptions(resourceVersion: from, timeoutSeconds: 30, allowWatchBookmarks: false))
                 for try await event in stream {
                     guard let object = event.object, let version = object.metadata.resourceVersion else { continue }
                     seen.append("\(event.type) \(object.metadata.name ?? "") \(version)")
@@ -134,7 +134,7 @@ struct ClientWatchTests {
             let list = try await client.list(Namespace.self)
             let old = try #require(list.metadata.resourceVersion)
             let stream = try await client.watch(
-                Namespace.self, namespace: nil, options: WatchOptions(resourceVersion: old, timeoutSeconds: 10))
+                Namespace.self, namespace: nil, options: WatchOptions(resourceVersion: old, timeoutSeconds: 30))
             var iterator = stream.makeAsyncIterator()
             try await cluster.createNamespace("seen")
             let first = try await iterator.next()
@@ -149,7 +149,7 @@ struct ClientWatchTests {
 
             let refused = await kubernetesError("a watch from the compacted version") {
                 _ = try await client.watch(
-                    Namespace.self, namespace: nil, options: WatchOptions(resourceVersion: old, timeoutSeconds: 10))
+                    Namespace.self, namespace: nil, options: WatchOptions(resourceVersion: old, timeoutSeconds: 30))
             }
             #expect(refused?.isGone == true)
             #expect(refused?.httpStatus == 410)
@@ -159,7 +159,7 @@ struct ClientWatchTests {
             #expect(relisted.items.contains { $0.metadata.name == "seen" })
             let rewatch = try await client.watch(
                 Namespace.self, namespace: nil,
-                options: WatchOptions(resourceVersion: relisted.metadata.resourceVersion, timeoutSeconds: 10))
+                options: WatchOptions(resourceVersion: relisted.metadata.resourceVersion, timeoutSeconds: 30))
             try await cluster.createNamespace("after")
             let events = try await Self.read(rewatch, from: cluster.simulator) { !$0.isEmpty }
             #expect(events.map(Self.summary) == ["ADDED after"])
@@ -174,7 +174,7 @@ struct ClientWatchTests {
             let stream = try await client.watch(
                 Namespace.self, namespace: nil,
                 options: WatchOptions(
-                    resourceVersion: list.metadata.resourceVersion, timeoutSeconds: 10, allowWatchBookmarks: true))
+                    resourceVersion: list.metadata.resourceVersion, timeoutSeconds: 30, allowWatchBookmarks: true))
             let created = try await cluster.createNamespace("b1")
             let events = try await Self.read(stream, from: cluster.simulator) { events in
                 guard let added = events.firstIndex(where: { $0.object != nil }) else { return false }
@@ -192,7 +192,7 @@ struct ClientWatchTests {
 
             let resumed = try await client.watch(
                 Namespace.self, namespace: nil,
-                options: WatchOptions(resourceVersion: version, timeoutSeconds: 10, allowWatchBookmarks: true))
+                options: WatchOptions(resourceVersion: version, timeoutSeconds: 30, allowWatchBookmarks: true))
             try await cluster.createNamespace("b2")
             let next = try await Self.read(resumed, from: cluster.simulator) { $0.contains { $0.object != nil } }
             #expect(next.compactMap(\.object).map(\.metadata.name) == ["b2"])
@@ -203,11 +203,12 @@ struct ClientWatchTests {
     func noBookmarksUnlessAsked() async throws {
         try await SimulatedCluster.with({ $0.bookmarkInterval = .milliseconds(20) }) { cluster in
             let list = try await cluster.client.list(Namespace.self)
+            try await cluster.createNamespace("quiet")
+            // The ADDED comes from history at once; the second that follows would hold ~50 bookmarks if asked.
             let stream = try await cluster.client.watch(
                 Namespace.self, namespace: nil,
                 options: WatchOptions(
                     resourceVersion: list.metadata.resourceVersion, timeoutSeconds: 1, allowWatchBookmarks: false))
-            try await cluster.createNamespace("quiet")
             var types: [String] = []
             for try await event in stream { types.append(Self.summary(event)) }
             #expect(types == ["ADDED quiet"])

@@ -112,7 +112,7 @@ struct InformerSimulatorTests {
                     case 3:
                         // No compaction yet, so both are past their first list: drop their watches mid-stream until
                         // each has resumed one (a drop can land between two watches and miss).
-                        try await eventually("both informers resumed a dropped watch") {
+                        try await eventually("both informers resumed a dropped watch", limit: .seconds(60)) {
                             if all.statistics.watches >= 2 && synced.statistics.watches >= 2 { return true }
                             simulator.dropWatches()
                             return false
@@ -169,9 +169,11 @@ struct InformerSimulatorTests {
                 client: cluster.client, options: .init(backoff: Self.fastBackoff), logger: SimulatedCluster.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await informer.run() }
-                try await eventually("the informer synced") { informer.hasSynced }
+                try await eventually("the informer synced", limit: .seconds(60)) { informer.hasSynced }
                 try await cluster.createNamespace("later")
-                try await eventually("the new namespace is cached") { informer.cache.get("later") != nil }
+                try await eventually("the new namespace is cached", limit: .seconds(60)) {
+                    informer.cache.get("later") != nil
+                }
                 group.cancelAll()
             }
             #expect(informer.statistics.errors == 3)
@@ -190,9 +192,9 @@ struct InformerSimulatorTests {
                 logger: SimulatedCluster.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await informer.run() }
-                try await eventually("the informer synced") { informer.hasSynced }
+                try await eventually("the informer synced", limit: .seconds(60)) { informer.hasSynced }
                 try await cluster.createNamespace("during-stall")
-                try await eventually("the namespace created during the stall is cached") {
+                try await eventually("the namespace created during the stall is cached", limit: .seconds(60)) {
                     informer.cache.get("during-stall") != nil
                 }
                 group.cancelAll()
