@@ -38,6 +38,9 @@ public final class HTTPKubernetesClient: KubernetesClient {
         http.decompression = .disabled
         http.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxConnections))
+        // A failed connect surfaces at once as a transport error that `retry` handles; with the pool's own
+        // reconnect loop a refused port used up the whole deadline and was reported as "no answer within 30 s".
+        http.connectionPool.retryConnectionEstablishment = false
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
 

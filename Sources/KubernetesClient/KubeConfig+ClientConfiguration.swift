@@ -87,6 +87,15 @@ extension KubeConfig.User {
             throw location.error("client-key is set but client-certificate is missing", field: "client-certificate")
         default: break
         }
+        // Checked here so that the error names the field; TLS setup later could only say "invalid PEM".
+        if let certificate, !certificate.contains("-----BEGIN CERTIFICATE-----") {
+            let field = clientCertificateData != nil ? "client-certificate-data" : "client-certificate"
+            throw fieldError(field, "does not contain a PEM certificate")
+        }
+        if let key, !key.contains("PRIVATE KEY-----") {
+            throw fieldError(
+                clientKeyData != nil ? "client-key-data" : "client-key", "does not contain a PEM private key")
+        }
         configuration.clientCertificatePEM = certificate
         configuration.clientKeyPEM = key
         if let token, !token.isEmpty {

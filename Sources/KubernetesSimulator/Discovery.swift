@@ -33,7 +33,8 @@ enum Discovery {
                 return .json(groupObject(first.group))
             }
         }
-        // /openapi/v2 and /openapi/v3 stay 404: kubectl then skips schema validation.
+        if let document = OpenAPI.document(path: trimmed) { return .json(document) }
+        // /openapi/v2 stays 404: with the v3 documents kubectl validates on the server (fieldValidation).
         return .failure(.pathNotFound())
     }
 

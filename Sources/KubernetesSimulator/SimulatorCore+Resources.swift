@@ -113,12 +113,14 @@ extension SimulatorCore {
 
     private func optionalBody(_ request: Request) async throws -> JSONValue? {
         let contentType = request.headers[.contentType] ?? "application/json"
-        if contentType.contains("protobuf") || contentType.contains("cbor") {
-            throw APIError.unsupportedMediaType(contentType)
-        }
+        if contentType.contains("cbor") { throw APIError.unsupportedMediaType(contentType) }
         var request = request
         let buffer = try await request.collectBody(upTo: 3 << 20)
         if buffer.readableBytes == 0 { return nil }
+        // kubectl 1.32+ sends typed creates (namespace, secret, serviceaccount) as protobuf.
+        if contentType.contains("protobuf") {
+            return try ProtobufBody.decode(Array(buffer.readableBytesView), contentType: contentType)
+        }
         do {
             return try JSONValue.parse(buffer.readableBytesView)
         } catch {

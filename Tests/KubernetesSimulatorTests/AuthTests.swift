@@ -101,4 +101,21 @@ struct AuthTests {
             #expect(try await cluster.get("/openapi/v2").status == 404)
         }
     }
+
+    @Test("OpenAPI v3 tells kubectl that the server validates fields (kubectl apply needs it)")
+    func openAPIFieldValidation() async throws {
+        try await TestCluster.with { cluster in
+            let root = try await cluster.get("/openapi/v3")
+            #expect(root.body?.value(at: ["paths", "api/v1", "serverRelativeURL"]) == "/openapi/v3/api/v1")
+            #expect(
+                root.body?["paths"]?.objectValue?.keys.sorted()
+                    == ["api/v1", "apis/coordination.k8s.io/v1", "apis/events.k8s.io/v1"])
+            let core = try await cluster.get("/openapi/v3/api/v1")
+            let patch = core.body?.value(at: ["paths", "/api/v1/namespaces/{namespace}/secrets/{name}", "patch"])
+            #expect(patch?["x-kubernetes-group-version-kind"] == ["group": "", "version": "v1", "kind": "Secret"])
+            #expect(patch?["parameters"]?.arrayValue?.first?["name"] == "fieldValidation")
+            #expect(core.body?.value(at: ["paths", "/api/v1/namespaces/{name}", "patch"]) != nil)
+            #expect(try await cluster.get("/openapi/v3/apis/nope/v1").status == 404)
+        }
+    }
 }
