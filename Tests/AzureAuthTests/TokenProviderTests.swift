@@ -171,13 +171,15 @@ struct TokenProviderTests {
     @Test("the IMDS bucket limits managed-identity requests")
     func bucket() async throws {
         let sleeps = SleepRecorder()
-        let bucket = TokenBucket(ratePerSecond: 1, burst: 1, sleep: sleeps.sleep)
+        // The sleep records how long the bucket asks to wait, then stops the caller (a sleep that returns at once
+        // would make the bucket spin, holding a thread of the cooperative pool).
+        let bucket = TokenBucket(ratePerSecond: 1, burst: 1) { duration in
+            try await sleeps.sleep(duration)
+            throw CancellationError()
+        }
         try await bucket.acquire()
-        // The recorder does not sleep, so the second acquire keeps asking to wait until real time passes:
-        // cancel it after its first wait request.
-        let task = Task { try await bucket.acquire() }
-        while sleeps.recorded.isEmpty { await Task.yield() }
-        task.cancel()
+        await #expect(throws: CancellationError.self) { try await bucket.acquire() }
+        #expect(sleeps.recorded.count == 1)
         #expect(sleeps.recorded.first.map { $0 > .milliseconds(500) && $0 <= .seconds(1) } == true)
     }
 }
