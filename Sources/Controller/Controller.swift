@@ -107,8 +107,10 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
             await withGracefulShutdownHandler {
                 await self.process()
             } onGracefulShutdown: {
+                self.logger.info("shutting down: finishing the passes in flight")
                 Task { await self.queue.shutDown() }
             }
+            logger.debug("workers stopped; stopping the informers")
             background.cancelAll()
         }
         logger.info("controller stopped")

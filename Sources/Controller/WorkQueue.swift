@@ -73,6 +73,8 @@ public actor WorkQueue {
 
     /// The next key to process, waiting for one; nil once the queue shuts down.
     public func next() async -> String? {
+        // Once shutting down, queued keys stay queued: only the passes already running finish.
+        if shuttingDown { return nil }
         if let key = ready.popFirst() {
             queued.remove(key)
             processing.insert(key)

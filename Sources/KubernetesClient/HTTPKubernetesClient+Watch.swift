@@ -32,6 +32,8 @@ extension HTTPKubernetesClient {
             var body = response.body.makeAsyncIterator()
             return {
                 while true {
+                    // A cancelled consumer stops here, even with a backlog of events already read.
+                    if Task.isCancelled { return nil }
                     if let event = try lines.nextEvent() { return event }
                     do {
                         guard let chunk = try await body.next() else { return try lines.finish() }
@@ -85,12 +87,18 @@ extension HTTPKubernetesClient {
 struct WatchLineDecoder<R: KubernetesResource> {
     let operation: String
     private var splitter = LineSplitter()
+    /// Complete lines not yet decoded, from `next` on (an index, not `removeFirst`: a backlog can be thousands).
     private var ready: [[UInt8]] = []
+    private var next = 0
     private let decoder = JSONDecoder()
 
     init(operation: String) { self.operation = operation }
 
     mutating func append<Bytes: Sequence<UInt8>>(_ bytes: Bytes) throws {
+        if next == ready.count {
+            ready.removeAll(keepingCapacity: true)
+            next = 0
+        }
         do {
             ready.append(contentsOf: try splitter.append(bytes))
         } catch {
@@ -99,8 +107,9 @@ struct WatchLineDecoder<R: KubernetesResource> {
     }
 
     mutating func nextEvent() throws -> WatchEvent<R>? {
-        guard !ready.isEmpty else { return nil }
-        return try decode(ready.removeFirst())
+        guard next < ready.count else { return nil }
+        next += 1
+        return try decode(ready[next - 1])
     }
 
     /// The last event when the stream ended without a newline, else nil.

@@ -145,8 +145,19 @@ public final class ControllerRuntime: Sendable {
                 service: controller, successTerminationBehavior: .gracefullyShutdownGroup,
                 failureTerminationBehavior: .gracefullyShutdownGroup)
         ]
-        if let elector { services.append(.init(service: elector)) }
-        services += servers.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) }
+        // Whichever part ends (or fails) first, the others are shut down gracefully: a health server that stops
+        // serving is no reason to leave writes half done.
+        if let elector {
+            services.append(
+                .init(
+                    service: elector, successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        services += servers.map {
+            .init(
+                service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup)
+        }
         return services
     }
 

@@ -72,4 +72,16 @@ import Testing
         }
         #expect(seen.count == 5000)
     }
+
+    @Test func shutdownLeavesQueuedKeysQueued() async {
+        let queue = WorkQueue()
+        for key in ["a", "b", "c"] { await queue.add(key) }
+        #expect(await queue.next() == "a")
+        await queue.shutDown()
+        // Only the pass in flight ("a") finishes; "b" and "c" wait for the next replica or restart.
+        #expect(await queue.next() == nil)
+        await queue.done("a")
+        #expect(await queue.counts.ready == 2)
+    }
+
 }

@@ -13,8 +13,7 @@ import Testing
                     apiGroups: [""], resources: ["secrets"],
                     verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]),
                 PolicyRule(apiGroups: [""], resources: ["serviceaccounts"], verbs: ["get", "list", "watch", "patch"]),
-                PolicyRule(apiGroups: [""], resources: ["events"], verbs: ["create", "patch"]),
-                PolicyRule(apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["create", "patch"]),
+                PolicyRule(apiGroups: ["events.k8s.io", ""], resources: ["events"], verbs: ["create", "patch"]),
             ])
         #expect(role.metadata.namespace == nil)
     }
