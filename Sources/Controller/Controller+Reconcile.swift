@@ -40,7 +40,12 @@ extension Controller {
             result = "error"
             await handle(error, namespace: name, action: decision.action)
         }
-        states.withLock { $0[name] = decision.state }
+        let managed = states.withLock { states in
+            let before = states.namespaces.updateValue(decision.state, forKey: name)
+            states.managed += (decision.state != .notManaged ? 1 : 0) - (before.map { $0 != .notManaged ? 1 : 0 } ?? 0)
+            return states.managed
+        }
+        metrics.setManagedNamespaces(managed)
         recordMetrics(name, decision: decision)
         metrics.reconcile(result: result, duration: ContinuousClock.now - start)
     }
@@ -124,8 +129,6 @@ extension Controller {
         default:
             break
         }
-        let managed = states.withLock { $0.values.filter { $0 != .notManaged }.count }
-        metrics.setManagedNamespaces(managed)
     }
 }
 

@@ -52,7 +52,8 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
     let secretIndex = NamespaceIndex()
     let accountIndex = NamespaceIndex()
     public let queue = WorkQueue()
-    let states = Mutex<[String: NamespaceState]>([:])
+    /// Each namespace's last state, and how many are managed (kept with it: counting 10,000 on every pass adds up).
+    let states = Mutex<(namespaces: [String: NamespaceState], managed: Int)>(([:], 0))
     /// Foreign Secrets found by a create that answered AlreadyExists, re-checked after a resync period.
     let foreignSecrets = Mutex<[String: (secret: ObservedSecret, seen: Date)]>([:])
     let lastActivity = Mutex(ContinuousClock.now)
@@ -93,7 +94,7 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
     public var hasSynced: Bool { namespaces.hasSynced && secrets.hasSynced && accounts.hasSynced }
 
     /// The state of every namespace seen so far (for `--once`, status and tests).
-    public var namespaceStates: [String: NamespaceState] { states.withLock { $0 } }
+    public var namespaceStates: [String: NamespaceState] { states.withLock { $0.namespaces } }
 
     public func run() async throws {
         await withTaskGroup(of: Void.self) { background in

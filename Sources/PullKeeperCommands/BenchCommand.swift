@@ -42,6 +42,9 @@ public struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Chaos: lifetime in seconds of the Secrets' tokens.")
     var chaosLifetime: Double = 60
 
+    @Option(help: "Chaos: write the controller's debug log here.")
+    var chaosLog: String?
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -69,9 +72,10 @@ public struct BenchCommand: AsyncParsableCommand {
             namespaces: namespaces, identities: identities, registries: registries, workers: workers,
             keys: keys, progress: { line in if !quiet { print(line) } })
         if chaos {
-            let run = ChaosRun(
+            var run = ChaosRun(
                 namespaces: namespaces, tokenLifetime: .milliseconds(Int64(chaosLifetime * 1000)),
                 chaosDuration: .milliseconds(Int64(chaosSeconds * 1000)), workers: workers)
+            run.logPath = chaosLog
             let directory = NSTemporaryDirectory() + "pullkeeper-chaos-\(UUID().uuidString.prefix(8))"
             let report = try await run.run(directory: directory, keys: keys, progress: { line in if !quiet { print(line) } })
             try? FileManager.default.removeItem(atPath: directory)

@@ -22,6 +22,8 @@ public struct ChaosRun: Sendable {
     /// After the faults stop, how long convergence may take.
     public var settleTimeout: Duration
     public var logLevel: Logger.Level
+    /// When set, the captured log lines are written here at the end (for looking into a failed run).
+    public var logPath: String?
 
     public init(
         namespaces: Int = 2000, tokenLifetime: Duration = .seconds(60), chaosDuration: Duration = .seconds(90),
@@ -146,7 +148,7 @@ public struct ChaosRun: Sendable {
             let allValid = monitor.sample(world.kubernetes, now: Date())
             if allValid, convergeSeconds == nil { convergeSeconds = elapsed }
             if allValid, !chaos { break }
-            try? await Task.sleep(for: .milliseconds(250))
+            try? await Task.sleep(for: .milliseconds(500))
         }
         faults["stopped"] = nil
         let converged = monitor.sample(world.kubernetes, now: Date())
@@ -157,6 +159,7 @@ public struct ChaosRun: Sendable {
         faults["watchesDropped"] = counts.filter { $0.key.verb == "watch" }.values.reduce(0, +)
         faults["imds410"] = world.azure.requestCount(.imds)
         let foreignModified = foreign.modified(in: world.kubernetes)
+        if let logPath { try? capture.all.joined(separator: "\n").write(toFile: logPath, atomically: true, encoding: .utf8) }
         let leaks = LeakScan(world: world, observedPasswords: monitor.passwords).count(
             lines: capture.all, events: world.kubernetes.objects(.events) + world.kubernetes.objects(.eventsV1),
             metrics: runtime.metrics.render())
@@ -238,13 +241,16 @@ struct ForeignObjects {
 }
 
 /// Samples every managed Secret: counts Secrets that expired, valid ones that were deleted or replaced by something
-/// invalid, and collects every password seen (for the leak scan).
+/// invalid, and collects every password seen (for the leak scan). Only Secrets whose resourceVersion changed are
+/// decoded again, so a sample of thousands of Secrets stays cheap next to the controller it watches.
 struct ChaosMonitor {
     let names: [String]
     var valid: [String: Bool] = [:]
     var expired: Set<String> = []
     var lost = 0
     var passwords: Set<String> = []
+    /// Per namespace: the resourceVersion judged, whether its payload is whole, and its expiry.
+    private var judged: [String: (version: String, whole: Bool, expires: Date?)] = [:]
 
     init(names: [String]) {
         self.names = names
@@ -252,10 +258,14 @@ struct ChaosMonitor {
 
     /// One sample; true when every namespace has a valid Secret attached to its default service account.
     mutating func sample(_ kube: KubernetesSimulator, now: Date) -> Bool {
-        var secrets: [String: JSONValue] = [:]
+        var present: Set<String> = []
         for secret in kube.objects(.secrets) where secret.value(at: ["metadata", "name"])?.stringValue == "acr-pull" {
-            if let namespace = secret.value(at: ["metadata", "namespace"])?.stringValue {
-                secrets[namespace] = secret
+            guard let namespace = secret.value(at: ["metadata", "namespace"])?.stringValue else { continue }
+            present.insert(namespace)
+            let version = secret.value(at: ["metadata", "resourceVersion"])?.stringValue ?? ""
+            if judged[namespace]?.version != version {
+                let (whole, expires) = judge(secret)
+                judged[namespace] = (version, whole, expires)
             }
         }
         var attached: Set<String> = []
@@ -270,32 +280,30 @@ struct ChaosMonitor {
         }
         var all = true
         for name in names {
-            let state = secrets[name].map { judge($0, now: now) }
-            let isValid = state == .valid
-            if valid[name] == true, !isValid {
+            var state = State.missing
+            if present.contains(name), let entry = judged[name] {
+                state = !entry.whole ? .invalid : (entry.expires.map { $0 <= now } ?? false) ? .expired : .valid
+            }
+            if valid[name] == true, state != .valid {
                 if state == .expired { expired.insert(name) } else { lost += 1 }
             }
-            valid[name] = isValid
-            if !isValid || !attached.contains(name) { all = false }
+            valid[name] = state == .valid
+            if state != .valid || !attached.contains(name) { all = false }
         }
         return all
     }
 
-    enum State { case valid, expired, invalid }
+    enum State { case valid, expired, invalid, missing }
 
-    mutating func judge(_ secret: JSONValue, now: Date) -> State {
+    /// Whether the payload decodes and matches its content hash, and when it expires.
+    mutating func judge(_ secret: JSONValue) -> (whole: Bool, expires: Date?) {
         let annotations = secret.value(at: ["metadata", "annotations"])
         guard let encoded = secret.value(at: ["data", SecretLayout.dockerConfigJSONKey])?.stringValue,
             let data = Data(base64Encoded: encoded), case .success(let config) = DockerConfig.decode(data),
             annotations?.value(at: [SecretLayout.contentHashAnnotation])?.stringValue == SecretLayout.contentHash(data)
-        else { return .invalid }
+        else { return (false, nil) }
         for entry in config.auths.values { passwords.insert(entry.password) }
-        if let expires = SecretLayout.parseTimestamp(
-            annotations?.value(at: [SecretLayout.expiresAtAnnotation])?.stringValue), expires <= now
-        {
-            return .expired
-        }
-        return .valid
+        return (true, SecretLayout.parseTimestamp(annotations?.value(at: [SecretLayout.expiresAtAnnotation])?.stringValue))
     }
 }
 
