@@ -191,6 +191,16 @@ import Testing
                 ],
                 requeue: .backoff(cap: .seconds(5399)), state: .failing)),
         Scenario(
+            name: "token request still in progress: no Event, come back within seconds",
+            input: .init(
+                namespace: F.namespace(),
+                credentials: [
+                    reg: .failure(
+                        CredentialFailure(message: "in progress", retryable: true, reason: CredentialFailure.pending))
+                ],
+                now: F.now),
+            expected: Decision(.none, requeue: .backoff(cap: .seconds(5)), state: .pending)),
+        Scenario(
             name: "token failure without a Secret: back off, nothing written",
             input: .init(
                 namespace: F.namespace(),
