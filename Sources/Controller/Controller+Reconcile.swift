@@ -168,7 +168,7 @@ extension ObservedServiceAccount {
     init(_ account: ServiceAccount) {
         self.init(
             name: account.metadata.name ?? "",
-            imagePullSecrets: (account.imagePullSecrets ?? []).map { Optional($0.name) },
+            imagePullSecrets: (account.imagePullSecrets ?? []).map { $0.name.isEmpty ? nil : $0.name },
             hasImagePullSecrets: account.imagePullSecrets != nil,
             resourceVersion: account.metadata.resourceVersion ?? "")
     }

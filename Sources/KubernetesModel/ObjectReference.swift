@@ -31,7 +31,23 @@ public struct ObjectReference: Codable, Hashable, Sendable {
 
 /// A reference by name within the same namespace (`imagePullSecrets`, `secretRef`).
 public struct LocalObjectReference: Codable, Hashable, Sendable {
+    /// Empty for an entry without a usable name.
     public var name: String
 
     public init(name: String) { self.name = name }
+
+    enum CodingKeys: String, CodingKey { case name }
+
+    /// `name` is optional in Kubernetes: API servers store `{}` (and `null`) entries as they are. Such an entry
+    /// decodes with an empty name instead of failing the whole object, so one careless edit of a service account
+    /// cannot stop a cluster-wide list, and index-based patches still count it.
+    public init(from decoder: any Decoder) throws {
+        let container = try? decoder.container(keyedBy: CodingKeys.self)
+        name = (try? container?.decodeIfPresent(String.self, forKey: .name)) ?? ""
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if !name.isEmpty { try container.encode(name, forKey: .name) }
+    }
 }
