@@ -51,9 +51,10 @@ extension NamespaceRequest {
         var problems: [EventNote] = []
         func invalid(_ message: String) { problems.append(EventNote(.warning, "InvalidAnnotation", message)) }
 
-        let requested = registriesText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
-            !$0.isEmpty
-        }
+        // Newlines too: a YAML block scalar (`|`) ends the annotation with one.
+        let requested = registriesText.split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        }.filter { !$0.isEmpty }
         if requested.isEmpty {
             invalid("\(SecretLayout.registriesAnnotation) names no registry")
         } else if requested.count > maximumRegistries {
@@ -63,7 +64,7 @@ extension NamespaceRequest {
         }
 
         let identityName =
-            annotations[SecretLayout.identityAnnotation]?.trimmingCharacters(in: .whitespaces)
+            annotations[SecretLayout.identityAnnotation]?.trimmingCharacters(in: .whitespacesAndNewlines)
             ?? selectorIdentity ?? config.defaultIdentity
         var identity: IdentityConfig?
         if let identityName, !identityName.isEmpty {
@@ -76,7 +77,7 @@ extension NamespaceRequest {
         var selection =
             config.serviceAccounts.contains("*") ? ServiceAccountSelection.all : .named(config.serviceAccounts)
         if let text = annotations[SecretLayout.serviceAccountsAnnotation] {
-            let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
                 !$0.isEmpty
             }
             if names == ["*"] {
@@ -98,8 +99,8 @@ extension NamespaceRequest {
         }
 
         var scope: String?
-        if let text = annotations[SecretLayout.scopeAnnotation]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            let scopes = text.split(separator: " ").map(String.init)
+        if let text = annotations[SecretLayout.scopeAnnotation], !text.allSatisfy(\.isWhitespace) {
+            let scopes = text.split(whereSeparator: \.isWhitespace).map(String.init)
             if let bad = scopes.first(where: { !Self.isValidScope($0) }) {
                 invalid("\(SecretLayout.scopeAnnotation): \"\(bad)\" is not a scope like repository:team-a/app:pull")
             } else {
