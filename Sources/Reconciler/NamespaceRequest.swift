@@ -70,6 +70,10 @@ extension NamespaceRequest {
         if let identityName, !identityName.isEmpty {
             identity = config.identity(named: identityName)
             if identity == nil { invalid("identity \"\(identityName)\" is not configured") }
+        } else if annotations[SecretLayout.identityAnnotation] != nil {
+            invalid(
+                "\(SecretLayout.identityAnnotation) is empty: name an identity of the config, or remove the annotation "
+                    + "to use the default")
         } else {
             invalid("no identity: set \(SecretLayout.identityAnnotation) or the config's defaultIdentity")
         }
