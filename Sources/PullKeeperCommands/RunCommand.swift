@@ -66,8 +66,10 @@ public struct RunCommand: AsyncParsableCommand {
         guard leaseDuration > renewDeadline, renewDeadline > retryPeriod, retryPeriod > 0 else {
             throw ValidationError("--lease-duration > --renew-deadline > --retry-period > 0 is required")
         }
-        _ = try HostPort.parse(metricsAddress)
-        _ = try HostPort.parse(healthAddress)
+        // A usage error (exit 2), not a job failure: ArgumentParser treats only ValidationError as one.
+        for (flag, text) in [("--metrics-address", metricsAddress), ("--health-address", healthAddress)] {
+            do { _ = try HostPort.parse(text) } catch { throw ValidationError("\(flag): \(error)") }
+        }
     }
 
     public func run() async throws {

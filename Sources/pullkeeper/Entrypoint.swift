@@ -3,6 +3,6 @@ import PullKeeperCommands
 @main
 enum Entrypoint {
     static func main() async {
-        await PullKeeper.main()
+        await PullKeeper.runMain()
     }
 }
