@@ -10,7 +10,8 @@ enum ACRErrorClassifier {
 
     static func classify(_ response: HTTPResponseData, registry: String, step: String) -> AzureAuthError {
         let status = response.status
-        let code = (try? JSONDecoder().decode(Body.self, from: Data(response.body)))?.errors?.first?.code
+        let code = ServerErrorCode.shown(
+            (try? JSONDecoder().decode(Body.self, from: Data(response.body)))?.errors?.first?.code)
         let suffix = "HTTP \(status)" + (code.map { " \($0)" } ?? "")
         func error(_ kind: AzureAuthError.Code, _ detail: String) -> AzureAuthError {
             AzureAuthError(

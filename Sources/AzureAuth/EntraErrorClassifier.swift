@@ -5,12 +5,14 @@ enum EntraErrorClassifier {
         let body = OAuthErrorBody.parse(response.body)
         let codes = body.errorCodes ?? []
         let status = response.status
+        // Classified by the raw `error`, shown only when it looks like an error code.
+        let shown = ServerErrorCode.shown(body.error)
         func error(_ code: AzureAuthError.Code, _ detail: String) -> AzureAuthError {
             AzureAuthError(
-                code: code, detail: detail, httpStatus: status, serverError: body.error, errorCodes: codes,
+                code: code, detail: detail, httpStatus: status, serverError: shown, errorCodes: codes,
                 retryAfter: RetryAfter.parse(response))
         }
-        let aadsts = codes.first.map { " (AADSTS\($0))" } ?? " (HTTP \(status)\(body.error.map { " \($0)" } ?? ""))"
+        let aadsts = codes.first.map { " (AADSTS\($0))" } ?? " (HTTP \(status)\(shown.map { " \($0)" } ?? ""))"
 
         if status == 429 { return error(.throttled, "Entra ID is throttling token requests (HTTP 429)") }
         if status >= 500 { return error(.serverUnavailable, "Entra ID is unavailable (HTTP \(status))") }

@@ -10,9 +10,11 @@ extension ManagedIdentityCredential {
         case .objectID(let id): selectorText = "the identity with object ID \(id)"
         case .resourceID(let id): selectorText = "the identity \(id)"
         }
+        // Classified by the raw `error`, shown only when it looks like an error code.
+        let shown = ServerErrorCode.shown(body.error)
         func error(_ code: AzureAuthError.Code, _ detail: String) -> AzureAuthError {
             AzureAuthError(
-                code: code, detail: detail, httpStatus: status, serverError: body.error,
+                code: code, detail: detail, httpStatus: status, serverError: shown,
                 errorCodes: body.errorCodes ?? [], retryAfter: RetryAfter.parse(response))
         }
         switch status {
@@ -27,7 +29,7 @@ extension ManagedIdentityCredential {
                 .identityNotFound,
                 "\(selectorText) is not assigned to this host (\(sourceLabel) answered 400 identity not found)")
         default:
-            let code = body.error.map { " \($0)" } ?? ""
+            let code = shown.map { " \($0)" } ?? ""
             return error(.managedIdentityRejected, "\(sourceLabel) refused the token request (HTTP \(status)\(code))")
         }
     }
