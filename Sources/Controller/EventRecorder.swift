@@ -116,7 +116,7 @@ public final class EventRecorder: Sendable {
         let event = EventV1(
             metadata: ObjectMeta(name: name, namespace: namespace), eventTime: MicroTime(date),
             reportingController: Self.controllerName, reportingInstance: String(instance.prefix(128)),
-            action: Self.action(for: note.reason), reason: note.reason, note: String(note.message.prefix(1024)),
+            action: Self.action(for: note.reason), reason: note.reason, note: Self.clipped(note.message),
             type: note.kind.rawValue, regarding: reference)
         _ = try await client.create(event)
     }
@@ -126,7 +126,7 @@ public final class EventRecorder: Sendable {
     ) async throws {
         var event = Event(
             metadata: ObjectMeta(name: name, namespace: namespace), involvedObject: reference,
-            reason: note.reason, message: note.message, type: note.kind.rawValue)
+            reason: note.reason, message: Self.clipped(note.message), type: note.kind.rawValue)
         event.source = EventSource(component: component)
         event.firstTimestamp = Time(date)
         event.lastTimestamp = Time(date)
@@ -134,6 +134,20 @@ public final class EventRecorder: Sendable {
         event.reportingComponent = component
         event.reportingInstance = instance
         _ = try await client.create(event)
+    }
+
+    /// At most `limit` UTF-8 bytes, cut between characters: events.k8s.io refuses a `note` over 1024 bytes (not
+    /// characters), and an annotation's value quoted in a message can be much longer.
+    static func clipped(_ text: String, limit: Int = 1024) -> String {
+        guard text.utf8.count > limit else { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            used += character.utf8.count
+            if used > limit { break }
+            result.append(character)
+        }
+        return result
     }
 
     /// The events.k8s.io `action`: what pullkeeper was doing when it happened.
