@@ -165,13 +165,18 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         }
     }
 
-    /// `--once`: when nothing is queued or running for a while, stop.
+    /// `--once`: when nothing is queued or running for a while, stop. A namespace whose last pass wrote
+    /// (pending, refreshing, cleaning up) waits for the watch event of that write, which brings its final pass;
+    /// on a loaded machine it can come later than the quiet period, and stopping then would report the namespace
+    /// as not up to date. Only a long silence ends the run without it.
     private func shutDownWhenIdle() async {
+        let settling: Set<NamespaceState> = [.pending, .refreshing, .cleaningUp]
         while true {
             try? await Task.sleep(for: .milliseconds(100))
             let counts = await queue.counts
             let quietFor = ContinuousClock.now - lastActivity.withLock { $0 }
-            if counts.ready == 0 && counts.processing == 0 && quietFor > .milliseconds(750) {
+            let waiting = states.withLock { $0.values.contains { settling.contains($0) } }
+            if counts.ready == 0 && counts.processing == 0 && quietFor > (waiting ? .seconds(10) : .milliseconds(750)) {
                 await queue.shutDown()
                 return
             }
