@@ -97,7 +97,8 @@ public final class RegistryCredentialSource: CredentialSource {
             guard accepted else { return nil }
         }
         return .success(
-            PullCredential(username: credential.username, password: credential.password, expiresOn: credential.expiresOn))
+            PullCredential(
+                username: credential.username, password: credential.password, expiresOn: credential.expiresOn))
     }
 
     /// The task's value, or nil when it takes longer than `limit` (the task keeps running).

@@ -77,7 +77,8 @@ public struct BenchCommand: AsyncParsableCommand {
                 chaosDuration: .milliseconds(Int64(chaosSeconds * 1000)), workers: workers)
             run.logPath = chaosLog
             let directory = NSTemporaryDirectory() + "pullkeeper-chaos-\(UUID().uuidString.prefix(8))"
-            let report = try await run.run(directory: directory, keys: keys, progress: { line in if !quiet { print(line) } })
+            let report = try await run.run(
+                directory: directory, keys: keys, progress: { line in if !quiet { print(line) } })
             try? FileManager.default.removeItem(atPath: directory)
             let output = BenchReport(scenarios: [], chaos: report)
             print(json ? try output.json() : output.table())

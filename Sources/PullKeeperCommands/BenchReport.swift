@@ -106,7 +106,8 @@ struct BenchReport: Encodable, Sendable {
             text += "\nchaos: \(chaos.namespaces) namespaces, converged \(chaos.converged)"
             text += chaos.convergeSeconds.map { String(format: " (first after %.1f s)", $0) } ?? ""
             text += ", expired \(chaos.expiredSecrets), valid lost \(chaos.validSecretsLost), foreign modified "
-            text += "\(chaos.foreignObjectsModified), faults \(chaos.faultsInjected) \(chaos.faults.sorted { $0.key < $1.key })"
+            text +=
+                "\(chaos.foreignObjectsModified), faults \(chaos.faultsInjected) \(chaos.faults.sorted { $0.key < $1.key })"
             text += ", secret leaks \(chaos.secretLeaks) in \(chaos.logLines) log lines"
         }
         if let baseline = kubectlBaseline {

@@ -60,7 +60,9 @@ public struct ChaosRun: Sendable {
     /// The identities the namespaces are spread over (ready-made ones: secret, certificate, IMDS, workload).
     static let identities = ["sp-secret", "managed", "workload", "sp-cert"]
 
-    public func run(directory: String, keys: AzureSimulatorKeys? = nil, progress: @Sendable (String) -> Void = { _ in })
+    public func run(
+        directory: String, keys: AzureSimulatorKeys? = nil, progress: @Sendable (String) -> Void = { _ in }
+    )
         async throws -> Report
     {
         var azure = AzureSimulator.Configuration()
@@ -71,7 +73,8 @@ public struct ChaosRun: Sendable {
         kube.bookmarkInterval = .seconds(1)
         kube.auditLimit = 1000
         kube.historyLimit = max(20_000, namespaces * 20)
-        let world = try await SimulatedWorld.start(directory: directory, kubernetes: kube, azure: azure, azureKeys: keys)
+        let world = try await SimulatedWorld.start(
+            directory: directory, kubernetes: kube, azure: azure, azureKeys: keys)
         do {
             let report = try await run(in: world, progress: progress)
             await world.shutdown()
@@ -159,13 +162,16 @@ public struct ChaosRun: Sendable {
         faults["watchesDropped"] = counts.filter { $0.key.verb == "watch" }.values.reduce(0, +)
         faults["imds410"] = world.azure.requestCount(.imds)
         let foreignModified = foreign.modified(in: world.kubernetes)
-        if let logPath { try? capture.all.joined(separator: "\n").write(toFile: logPath, atomically: true, encoding: .utf8) }
+        if let logPath {
+            try? capture.all.joined(separator: "\n").write(toFile: logPath, atomically: true, encoding: .utf8)
+        }
         let leaks = LeakScan(world: world, observedPasswords: monitor.passwords).count(
             lines: capture.all, events: world.kubernetes.objects(.events) + world.kubernetes.objects(.eventsV1),
             metrics: runtime.metrics.render())
         return Report(
             namespaces: namespaces, converged: converged, convergeSeconds: convergeSeconds,
-            expiredSecrets: monitor.expired.count, validSecretsLost: monitor.lost, foreignObjectsModified: foreignModified,
+            expiredSecrets: monitor.expired.count, validSecretsLost: monitor.lost,
+            foreignObjectsModified: foreignModified,
             faultsInjected: faults.values.reduce(0, +), secretLeaks: leaks, logLines: capture.all.count,
             wallSeconds: (ContinuousClock.now - started).seconds, faults: faults)
     }
@@ -232,7 +238,9 @@ struct ForeignObjects {
         }.count
     }
 
-    static func version(_ kube: KubernetesSimulator, _ key: (resource: ResourceType, namespace: String, name: String))
+    static func version(
+        _ kube: KubernetesSimulator, _ key: (resource: ResourceType, namespace: String, name: String)
+    )
         -> String?
     {
         kube.object(key.resource, namespace: key.namespace, name: key.name)?
@@ -303,7 +311,9 @@ struct ChaosMonitor {
             annotations?.value(at: [SecretLayout.contentHashAnnotation])?.stringValue == SecretLayout.contentHash(data)
         else { return (false, nil) }
         for entry in config.auths.values { passwords.insert(entry.password) }
-        return (true, SecretLayout.parseTimestamp(annotations?.value(at: [SecretLayout.expiresAtAnnotation])?.stringValue))
+        return (
+            true, SecretLayout.parseTimestamp(annotations?.value(at: [SecretLayout.expiresAtAnnotation])?.stringValue)
+        )
     }
 }
 
