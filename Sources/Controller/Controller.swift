@@ -175,7 +175,7 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
             try? await Task.sleep(for: .milliseconds(100))
             let counts = await queue.counts
             let quietFor = ContinuousClock.now - lastActivity.withLock { $0 }
-            let waiting = states.withLock { $0.values.contains { settling.contains($0) } }
+            let waiting = states.withLock { $0.namespaces.values.contains { settling.contains($0) } }
             if counts.ready == 0 && counts.processing == 0 && quietFor > (waiting ? .seconds(10) : .milliseconds(750)) {
                 await queue.shutDown()
                 return
