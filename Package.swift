@@ -184,6 +184,7 @@ let package = Package(
                 "PullKeeperCommands", "Controller", "Reconciler", "PullKeeperConfig", "KubernetesClient",
                 "KubernetesModel", "KubernetesSimulator", "AzureSimulator", "AzureAuth", "YAML",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

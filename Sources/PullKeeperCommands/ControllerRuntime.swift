@@ -116,11 +116,16 @@ public final class ControllerRuntime: Sendable {
         var servers: [HealthServer] = []
         let ports = PortBook()
         let isReady: @Sendable () async -> Bool = { controller.hasSynced }
+        let sharesHealth = setup.healthAddress != nil && setup.healthAddress == setup.metricsAddress
         if let address = setup.metricsAddress {
             servers.append(
                 HealthServer(
                     host: address.host, port: address.port, metrics: metrics, logger: setup.logger, isReady: isReady,
-                    onBound: { port in ports.record("metrics", port) }))
+                    onBound: { port in
+                        ports.record("metrics", port)
+                        // One server serves both when the addresses are the same.
+                        if sharesHealth { ports.record("health", port) }
+                    }))
         }
         if let address = setup.healthAddress, address != setup.metricsAddress {
             servers.append(
