@@ -27,6 +27,19 @@ public final class EventRecorder: Sendable {
     /// Set once the server turned out to have no events.k8s.io API.
     private let useCoreAPI = Mutex(false)
 
+    /// Most events remembered for deduplication; beyond it the oldest half goes (10,000 namespaces with three
+    /// reasons each fit).
+    static let memoLimit = 50_000
+
+    /// Drops expired entries, then the oldest until half the limit is left: pruning then happens once per
+    /// `memoLimit / 2` new events, not on every one.
+    static func prune(_ seen: inout [String: Seen], now: Date, window: Duration) {
+        seen = seen.filter { now.timeIntervalSince($0.value.first) < window.seconds }
+        guard seen.count > memoLimit / 2 else { return }
+        let oldest = seen.sorted { $0.value.first < $1.value.first }.prefix(seen.count - memoLimit / 2)
+        for (key, _) in oldest { seen[key] = nil }
+    }
+
     /// `reportingController` of events.k8s.io Events (a qualified name, as the API requires).
     public static let controllerName = "pullkeeper.io/controller"
 
@@ -63,7 +76,7 @@ public final class EventRecorder: Sendable {
             }
             let name = "\(reference.name ?? namespace).\(String(UInt64(date.timeIntervalSince1970 * 1e9), radix: 16))"
             seen[key] = Seen(eventName: name, count: 1, first: date, lastWritten: date, pending: false)
-            if seen.count > 50_000 { seen = seen.filter { date.timeIntervalSince($0.value.first) < window.seconds } }
+            if seen.count > Self.memoLimit { Self.prune(&seen, now: date, window: window) }
             return .create(name)
         }
         let eventNamespace = reference.kind == "Namespace" ? "default" : namespace

@@ -18,10 +18,13 @@ struct BenchResult: Encodable, Sendable {
     /// Refresh wave only: the most writes in one second, and first-to-last refresh.
     var peakWritesPerSecond: Int?
     var refreshSpreadSeconds: Double?
+    /// Peak RSS of the benchmark's own process: both simulators and the measuring harness.
+    var simulatorPeakRSSBytes: Int
 
     enum CodingKeys: String, CodingKey {
         case name, namespaces, wallSeconds, namespacesPerSecond, writes, requestsByVerb, entraRequests, exchanges
         case expiredSecrets, peakRSSBytes, cpuSeconds, peakWritesPerSecond, refreshSpreadSeconds
+        case simulatorPeakRSSBytes
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -39,6 +42,7 @@ struct BenchResult: Encodable, Sendable {
         try container.encode(Self.rounded(cpuSeconds), forKey: .cpuSeconds)
         try container.encodeIfPresent(peakWritesPerSecond, forKey: .peakWritesPerSecond)
         try container.encodeIfPresent(refreshSpreadSeconds.map(Self.rounded), forKey: .refreshSpreadSeconds)
+        try container.encode(simulatorPeakRSSBytes, forKey: .simulatorPeakRSSBytes)
     }
 
     static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }

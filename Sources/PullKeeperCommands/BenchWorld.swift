@@ -15,21 +15,22 @@ final class BenchWorld: Sendable {
     let azure: AzureSimulator
     let registries: [String]
     let identityNames: [String]
-    let config: OperatorConfig
     let directory: String
     let kubeconfigPath: String
+    /// The pullkeeper config for `pullkeeper run`.
+    let configPath: String
 
     private init(
         kube: KubernetesSimulator, azure: AzureSimulator, registries: [String], identityNames: [String],
-        config: OperatorConfig, directory: String, kubeconfigPath: String
+        directory: String, kubeconfigPath: String, configPath: String
     ) {
         self.kube = kube
         self.azure = azure
         self.registries = registries
         self.identityNames = identityNames
-        self.config = config
         self.directory = directory
         self.kubeconfigPath = kubeconfigPath
+        self.configPath = configPath
     }
 
     static func start(
@@ -39,7 +40,7 @@ final class BenchWorld: Sendable {
         var kubeConfiguration = KubernetesSimulator.Configuration()
         kubeConfiguration.logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         kubeConfiguration.auditLimit = 1000
-        kubeConfiguration.historyLimit = 200_000
+        kubeConfiguration.historyLimit = 30_000
         let kube = try KubernetesSimulator(configuration: kubeConfiguration)
         var azureConfiguration = AzureSimulator.Configuration(registryListeners: registries)
         azureConfiguration.lifetimes = .init(
@@ -53,7 +54,18 @@ final class BenchWorld: Sendable {
         for host in hosts { azure.addRegistry(host) }
         let caPath = directory + "/ca.pem"
         try azure.writeCACertificate(to: caPath)
-        var identityConfigs: [IdentityConfig] = []
+        var names: [String] = []
+        var config = """
+            cloud: custom
+            authorityHost: "\(azure.authorityHost)"
+            caFile: "\(caPath)"
+            registries:
+
+            """
+        for host in hosts {
+            config += "  - loginServer: \"\(host)\"\n    authEndpoint: \"\(azure.registryAuthEndpoint)\"\n"
+        }
+        config += "defaultIdentity: bench-0\nrefresh: {fraction: 0.5, jitter: 0.1, resync: 10m}\nidentities:\n"
         for index in 0..<identities {
             let clientID = UUID().uuidString.lowercased()
             let secret = UUID().uuidString
@@ -62,22 +74,20 @@ final class BenchWorld: Sendable {
             for host in hosts { try azure.assignRole(.acrPull, principal: clientID, registry: host) }
             let secretFile = directory + "/identity-\(index).secret"
             try writePrivateFile(secret, to: secretFile)
-            identityConfigs.append(
-                IdentityConfig(
-                    name: "bench-\(index)",
-                    credential: .servicePrincipal(
-                        .init(tenantID: tenant, clientID: clientID, clientSecretFile: secretFile))))
+            config += """
+                  - name: bench-\(index)
+                    servicePrincipal: {tenantID: "\(tenant)", clientID: "\(clientID)", clientSecretFile: "\(secretFile)"}
+
+                """
+            names.append("bench-\(index)")
         }
-        let config = OperatorConfig(
-            cloud: .custom, authorityHost: azure.authorityHost,
-            registries: hosts.map { RegistryEntry(loginServer: $0, authEndpoint: azure.registryAuthEndpoint) },
-            caFile: caPath, defaultIdentity: identityConfigs.first?.name,
-            refresh: RefreshPolicy(fraction: 0.5, jitter: 0.1, resync: .seconds(600)), identities: identityConfigs)
+        let configPath = directory + "/config.yaml"
+        try writePrivateFile(config, to: configPath)
         let kubeconfigPath = directory + "/kubeconfig"
         try writePrivateFile(kube.kubeconfig(), to: kubeconfigPath)
         return BenchWorld(
-            kube: kube, azure: azure, registries: hosts, identityNames: identityConfigs.map(\.name), config: config,
-            directory: directory, kubeconfigPath: kubeconfigPath)
+            kube: kube, azure: azure, registries: hosts, identityNames: names, directory: directory,
+            kubeconfigPath: kubeconfigPath, configPath: configPath)
     }
 
     /// Namespace `k` uses identity `k % I` and registry `(k / I) % R`, so every identity × registry is used.
@@ -99,16 +109,9 @@ final class BenchWorld: Sendable {
         }
     }
 
-    /// A controller as `pullkeeper run` builds it, without client-side rate limit.
-    func runtime(workers: Int, once: Bool = false) throws -> ControllerRuntime {
-        var (kubernetes, _) = try KubernetesConfigurationLoader(environment: [:]).load(kubeconfig: kubeconfigPath)
-        kubernetes.qps = 0
-        kubernetes.maxConnections = max(16, workers + 4)
-        return try ControllerRuntime(
-            .init(
-                config: config, kubernetes: kubernetes, environment: [:],
-                options: .init(workers: workers, once: once, instance: "bench"),
-                logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }))
+    /// `pullkeeper run` as a child process against this world, without client-side rate limit.
+    func controller(workers: Int, once: Bool = false) throws -> ControllerProcess {
+        try ControllerProcess(kubeconfig: kubeconfigPath, config: configPath, workers: workers, once: once)
     }
 
     /// Successful writes (create, update, patch, delete) by resource, and every request by verb.
