@@ -10,7 +10,10 @@ enum PullKeeperProcess {
         var all: String { stdout + stderr }
     }
 
-    static func run(_ arguments: [String], in directory: String) async throws -> Output {
+    /// `environment` is added to the clean one (e.g. the `AZURE_*` variables of an identity).
+    static func run(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:]
+    ) async throws -> Output {
         let binary = Integration.RunProcessTests.binary
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw LaunchError(description: "build first: \(binary)")
@@ -25,7 +28,7 @@ enum PullKeeperProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": directory]
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": directory].merging(environment) { $1 }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdout
