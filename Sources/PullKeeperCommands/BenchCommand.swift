@@ -21,8 +21,12 @@ public struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds of the steady-state scenario.")
     var steadySeconds: Double = 60
 
-    @Option(help: "Token lifetime in seconds for the refresh wave (every Secret must be refreshed once).")
-    var waveLifetime: Double = 60
+    @Option(
+        help: ArgumentHelp(
+            "Token lifetime in seconds for the refresh wave (every Secret must be refreshed once); default: three "
+                + "times the initial sync's wall time, at least 60 s, so the first Secrets are not due before the "
+                + "last are written."))
+    var waveLifetime: Double?
 
     @Option(help: "Namespaces reconciled at the same time.")
     var workers = 32
@@ -54,7 +58,9 @@ public struct BenchCommand: AsyncParsableCommand {
         guard namespaces > 0, identities > 0, registries > 0, workers > 0 else {
             throw ValidationError("--namespaces, --identities, --registries and --workers must be positive")
         }
-        guard waveLifetime >= 10 else { throw ValidationError("--wave-lifetime must be at least 10 seconds") }
+        if let waveLifetime, waveLifetime < 10 {
+            throw ValidationError("--wave-lifetime must be at least 10 seconds")
+        }
         let known: Set<String> = ["initial-sync", "steady-state", "restart", "refresh-wave"]
         for name in selected where !known.contains(name) {
             throw ValidationError("unknown scenario \(name) (known: \(known.sorted().joined(separator: ", ")))")
@@ -91,7 +97,9 @@ public struct BenchCommand: AsyncParsableCommand {
                 steady: Duration.milliseconds(Int64(steadySeconds * 1000)), wanted: wanted)
         }
         if wanted.contains("refresh-wave") {
-            results.append(try await bench.refreshWave(lifetime: Duration.milliseconds(Int64(waveLifetime * 1000))))
+            let sync = results.first { $0.name == "initial-sync" }?.wallSeconds ?? 20
+            let lifetime = waveLifetime ?? max(60, (3 * sync).rounded(.up))
+            results.append(try await bench.refreshWave(lifetime: Duration.milliseconds(Int64(lifetime * 1000))))
         }
         var baseline: KubectlBaseline?
         if let script = kubectlBaseline {
