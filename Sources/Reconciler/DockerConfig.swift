@@ -21,16 +21,39 @@ public struct DockerConfig: Sendable, Hashable {
 
     public init(auths: [String: Entry]) { self.auths = auths }
 
-    /// Deterministic JSON (sorted keys), so the same credentials always give the same bytes.
+    /// Deterministic JSON (sorted keys, no whitespace), so the same credentials always give the same bytes. Written
+    /// by hand: it runs for every Secret written, and JSONSerialization's dictionary bridging costs more than the
+    /// rest of the decision.
     public func encoded() -> Data {
-        var object: [String: Any] = [:]
-        var auths: [String: Any] = [:]
-        for (server, entry) in self.auths {
-            auths[server] = ["username": entry.username, "password": entry.password, "auth": entry.auth]
+        var text = "{\"auths\":{"
+        for (index, server) in auths.keys.sorted().enumerated() {
+            guard let entry = auths[server] else { continue }
+            if index > 0 { text += "," }
+            text += Self.quoted(server) + ":{\"auth\":" + Self.quoted(entry.auth) + ",\"password\":"
+            text += Self.quoted(entry.password) + ",\"username\":" + Self.quoted(entry.username) + "}"
         }
-        object["auths"] = auths
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data()
+        text += "}}"
+        return Data(text.utf8)
+    }
+
+    /// A JSON string literal (RFC 8259 escapes; `/` is left as it is).
+    static func quoted(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                output +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output + "\""
     }
 
     /// Why a payload is unusable, or the decoded config. Entries whose `auth` disagrees with username/password,
