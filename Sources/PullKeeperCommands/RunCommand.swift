@@ -12,11 +12,7 @@ public struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the controller: keep ACR pull Secrets fresh in every opted-in namespace.")
 
-    @Option(help: "kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config).")
-    var kubeconfig: String?
-
-    @Option(help: "kubeconfig context (default: the current context).")
-    var context: String?
+    @OptionGroup var cluster: ClusterOptions
 
     @Option(help: "pullkeeper config file (default: built-in defaults; only the `env` identity exists then).")
     var config: String?
@@ -111,13 +107,7 @@ public struct RunCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure(message: "\(error)", exitCode: 2)
         }
-        var kubernetes: KubernetesClientConfiguration
-        do {
-            (kubernetes, _) = try KubernetesConfigurationLoader(environment: environment).load(
-                kubeconfig: kubeconfig, context: context)
-        } catch {
-            throw CommandFailure(message: "\(error)", exitCode: 2)
-        }
+        var kubernetes = try cluster.load(environment: environment)
         kubernetes.qps = kubeQPS
         kubernetes.burst = kubeBurst
         let podName = environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName

@@ -12,11 +12,7 @@ public struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show the managed Secrets: namespace, secret, registries, expires in, last refresh, state.")
 
-    @Option(help: "kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config).")
-    var kubeconfig: String?
-
-    @Option(help: "kubeconfig context (default: the current context).")
-    var context: String?
+    @OptionGroup var cluster: ClusterOptions
 
     @Option(help: "pullkeeper config: also list opted-in namespaces that have no Secret yet.")
     var config: String?
@@ -29,10 +25,10 @@ public struct StatusCommand: AsyncParsableCommand {
         let kubernetes: KubernetesClientConfiguration
         do {
             operatorConfig = try config.map { try ConfigLoader.load(path: $0) }
-            (kubernetes, _) = try KubernetesConfigurationLoader(environment: environment).load(
-                kubeconfig: kubeconfig, context: context)
+            kubernetes = try cluster.load(environment: environment)
         } catch {
-            throw CommandFailure.exit(CommandFailure(message: "\(error)", exitCode: 2))
+            throw CommandFailure.exit(
+                (error as? CommandFailure) ?? CommandFailure(message: "\(error)", exitCode: 2))
         }
         let client = try HTTPKubernetesClient(
             configuration: kubernetes, logger: commandLogger(label: "pullkeeper.status"))
