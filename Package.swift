@@ -144,6 +144,21 @@ let package = Package(
         ),
         .executableTarget(name: "pullkeeper", dependencies: ["PullKeeperCommands"]),
 
+        // MARK: libFuzzer harnesses (FUZZING.md): scripts/fuzz builds them with -sanitize=fuzzer into
+        // .build-fuzz; a plain build compiles them as replayers that run files through the same code.
+        .target(name: "CFuzzerDriver", path: "Sources/Fuzz/CFuzzerDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Sources/Fuzz/FuzzSupport"),
+        .executableTarget(name: "FuzzYAML", dependencies: ["FuzzSupport", "YAML"], path: "Sources/Fuzz/FuzzYAML"),
+        .executableTarget(
+            name: "FuzzConfig", dependencies: ["FuzzSupport", "PullKeeperConfig"], path: "Sources/Fuzz/FuzzConfig"),
+        .executableTarget(
+            name: "FuzzAnnotations", dependencies: ["FuzzSupport", "Reconciler", "PullKeeperConfig"],
+            path: "Sources/Fuzz/FuzzAnnotations"),
+        .executableTarget(name: "FuzzJWT", dependencies: ["FuzzSupport", "AzureAuth"], path: "Sources/Fuzz/FuzzJWT"),
+        .executableTarget(
+            name: "FuzzDockerConfig", dependencies: ["FuzzSupport", "Reconciler", "PullKeeperConfig"],
+            path: "Sources/Fuzz/FuzzDockerConfig"),
+
         // MARK: Tests
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),
         .testTarget(name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "YAML"], exclude: ["Fixtures"]),

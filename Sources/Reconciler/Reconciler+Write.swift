@@ -8,6 +8,7 @@ extension Reconciler {
         credentials: [String: CredentialOutcome], refused: [EventNote], namespace: ObservedNamespace,
         input: ReconcileInput
     ) -> Decision? {
+        let credentials = credentials.mapValues(Self.writable)
         var entries: [String: DockerConfig.Entry] = [:]
         var expiries: [Date] = []
         var failures: [(String, CredentialFailure)] = []
@@ -88,5 +89,15 @@ extension Reconciler {
         return Decision(
             .createSecret(desired), events: refused + failureEvents + [event],
             requeue: failures.isEmpty ? .never : retry, state: failures.isEmpty ? .pending : .failing)
+    }
+
+    /// A username with ":" cannot go into a Secret: `auth` is base64(user:password), which every client splits at
+    /// the first colon, so it would read another username and password (pullkeeper's own reader calls it corrupt).
+    static func writable(_ outcome: CredentialOutcome) -> CredentialOutcome {
+        guard case .success(let credential) = outcome, credential.username.contains(":") else { return outcome }
+        return .failure(
+            CredentialFailure(
+                message: "the username contains \":\", which a .dockerconfigjson auth (user:password) cannot hold",
+                retryable: false, reason: CredentialFailure.credentialRejected))
     }
 }

@@ -146,9 +146,9 @@ struct TreeBuilder {
             guard let frame = stack.popLast(), let childSize = sizes.popLast() else { return }
             switch frame {
             case .sequence(let items, let start, let anchor, _):
-                try add(YAMLNode(.sequence(items), mark: start), size: childSize, anchor: anchor)
+                try add(YAMLNode(.sequence(items), mark: start), size: childSize, new: 1, anchor: anchor)
             case .mapping(let pairs, _, let start, let anchor, _):
-                try add(YAMLNode(.mapping(pairs), mark: start), size: childSize, anchor: anchor)
+                try add(YAMLNode(.mapping(pairs), mark: start), size: childSize, new: 1, anchor: anchor)
             }
         default:
             break
@@ -162,8 +162,10 @@ struct TreeBuilder {
         sizes.append(1)
     }
 
-    private mutating func add(_ node: YAMLNode, size: Int, anchor: String?) throws(YAMLError) {
-        nodeCount += size
+    /// `size` is the node's expanded size (for its anchor and its parent); `new` the nodes not counted yet: a
+    /// finished collection's children were counted as they came, so it adds only itself.
+    private mutating func add(_ node: YAMLNode, size: Int, new: Int? = nil, anchor: String?) throws(YAMLError) {
+        nodeCount += new ?? size
         guard nodeCount <= limits.maxNodes else {
             throw YAMLError(
                 .aliasBudget,

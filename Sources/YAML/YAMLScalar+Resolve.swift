@@ -24,11 +24,14 @@ extension YAMLScalar {
             negative = sign == "-"
             text = text.dropFirst()
         }
+        // Digits only after the prefix: `Int(_:radix:)` would take a second sign ("-0x-8000000000000000" is
+        // Int.min, whose negation traps), and YAML has none there.
+        let digits = text.dropFirst(2)
         let magnitude: Int?
-        if text.hasPrefix("0x") {
-            magnitude = Int(text.dropFirst(2), radix: 16)
-        } else if text.hasPrefix("0o") {
-            magnitude = Int(text.dropFirst(2), radix: 8)
+        if text.hasPrefix("0x"), digits.allSatisfy({ $0.isASCII && $0.isHexDigit }) {
+            magnitude = Int(digits, radix: 16)
+        } else if text.hasPrefix("0o"), digits.allSatisfy({ ("0"..."7").contains($0) }) {
+            magnitude = Int(digits, radix: 8)
         } else if !text.isEmpty, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) {
             magnitude = Int(text)
         } else {

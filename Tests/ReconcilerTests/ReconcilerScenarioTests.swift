@@ -234,6 +234,22 @@ import Testing
                 ],
                 requeue: .after(.seconds(600)), state: .failing)),
         Scenario(
+            // Found fuzzing: auth is base64(user:password), so clients (and pullkeeper) would split it elsewhere.
+            name: "username with a colon: refused, nothing written",
+            input: .init(
+                namespace: F.namespace(),
+                credentials: [reg: .success(PullCredential(username: "robot:ci", password: "p", expiresOn: nil))],
+                now: F.now),
+            expected: Decision(
+                .none,
+                events: [
+                    EventNote(
+                        .warning, "CredentialRejected",
+                        "registry \(reg): the username contains \":\", which a .dockerconfigjson auth "
+                            + "(user:password) cannot hold", subject: .secret("acr-pull"))
+                ],
+                requeue: .after(.seconds(600)), state: .failing)),
+        Scenario(
             name: "corrupt managed Secret (not JSON): rewrite",
             input: .init(
                 namespace: F.namespace(), secrets: [F.managedSecret(data: Data("{not json".utf8))], now: F.now),

@@ -35,6 +35,19 @@ import YAML
         #expect(throws: YAMLError.self) { try YAMLDecoder().decode(Port.self, from: "port: \"8080\"") }
     }
 
+    /// Found fuzzing: a second sign after `0x`/`0o` let `Int(_:radix:)` return Int.min, whose negation trapped.
+    @Test func signAfterRadixPrefixIsNotAnInteger() throws {
+        for text in ["-0x-8000000000000000", "-0o-1000000000000000000000", "0x-5", "+0x+5", "0o-7"] {
+            let scalar = YAMLScalar(text, style: .plain)
+            #expect(scalar.intValue == nil, "\(text)")
+            #expect(scalar.doubleValue == nil, "\(text)")
+        }
+        struct Port: Codable { var port: Int }
+        #expect(throws: YAMLError.self) { try YAMLDecoder().decode(Port.self, from: "port: -0x-8000000000000000") }
+        #expect(YAMLScalar("-0x7FFFFFFFFFFFFFFF", style: .plain).intValue == -Int.max)
+        #expect(YAMLScalar("-0o17", style: .plain).intValue == -15)
+    }
+
     @Test func typeMismatchNamesLineColumnAndPath() throws {
         struct Outer: Codable { var items: [Cluster] }
         let text = "items:\n  - name: a\n    server: s\n    port: eighty\n    ratio: 1\n    tags: []\n    labels: {}\n"

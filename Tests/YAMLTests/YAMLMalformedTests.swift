@@ -37,7 +37,8 @@ import YAML
         """
 
     static let cases: [Case] = [
-        Case("billion laughs", billionLaughs, .aliasBudget, 6, 4),
+        // a..f expand to 672,609 nodes; the first *f of g crosses one million.
+        Case("billion laughs", billionLaughs, .aliasBudget, 7, 8),
         Case("10,000-deep flow nesting", String(repeating: "[", count: 10_000), .tooDeep, 1, 257),
         Case(
             "10,000-deep block nesting",
@@ -80,6 +81,18 @@ import YAML
         let node = try #require(try YAML.parseDocument("base: &b {x: 1}\ncopy: *b\n"))
         #expect(node["copy"] == node["base"])
         #expect(node["copy"]?.mark == YAMLMark(line: 2, column: 7))
+    }
+
+    /// Found fuzzing: a finished collection counted its children a second time, so the budget shrank with depth
+    /// and the alias-expanded text pullkeeper emits could exceed the budget its aliased source had met.
+    @Test func nodeBudgetCountsEveryExpandedNodeOnce() throws {
+        // 13 nodes each way: the root mapping, 2 keys, 2 + 2 sequences and 6 scalars.
+        let aliased = "a: &x [1, 2]\nb: [*x, *x]\n"
+        let expanded = "a: [1, 2]\nb: [[1, 2], [1, 2]]\n"
+        for text in [aliased, expanded] {
+            #expect(try YAML.parse(text, limits: YAMLLimits(maxNodes: 13)).count == 1, "\(text)")
+            #expect(throws: YAMLError.self, "\(text)") { try YAML.parse(text, limits: YAMLLimits(maxNodes: 12)) }
+        }
     }
 
     @Test func duplicateKeysCanBeAllowedExplicitly() throws {
