@@ -93,9 +93,27 @@ extension YAML {
 
 /// Turns libyaml's event stream into `YAMLNode` trees without recursion, so depth is bounded by `limits` only.
 struct TreeBuilder {
-    private enum Frame {
-        case sequence(items: [YAMLNode], mark: YAMLMark, anchor: String?, tag: String?)
-        case mapping(pairs: [YAMLPair], pendingKey: YAMLNode?, mark: YAMLMark, anchor: String?, tag: String?)
+    /// An open collection. Mutated in place on the stack (no copy of its items per child), and a mapping keeps
+    /// the set of its keys, so a document of n keys is parsed in O(n), not O(n²).
+    private struct Frame {
+        let isMapping: Bool
+        let mark: YAMLMark
+        let anchor: String?
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: YAMLNode?
+        var keys: Set<KeyIdentity> = []
+    }
+
+    /// What makes two keys the same key: a scalar's text whatever its style (`a` and `"a"` are one key to a YAML
+    /// reader that resolves them as strings, and to Kubernetes, which turns YAML into JSON), else the node.
+    private enum KeyIdentity: Hashable {
+        case text(String)
+        case node(YAMLNode.Content)
+
+        init(_ key: YAMLNode) {
+            if case .scalar(let scalar) = key.content { self = .text(scalar.value) } else { self = .node(key.content) }
+        }
     }
 
     let limits: YAMLLimits
@@ -134,22 +152,15 @@ struct TreeBuilder {
         case YAML_SEQUENCE_START_EVENT:
             try push(mark)
             let data = event.data.sequence_start
-            stack.append(.sequence(items: [], mark: mark, anchor: Self.string(data.anchor), tag: Self.string(data.tag)))
+            stack.append(Frame(isMapping: false, mark: mark, anchor: Self.string(data.anchor)))
         case YAML_MAPPING_START_EVENT:
             try push(mark)
             let data = event.data.mapping_start
-            stack.append(
-                .mapping(
-                    pairs: [], pendingKey: nil, mark: mark, anchor: Self.string(data.anchor), tag: Self.string(data.tag)
-                ))
+            stack.append(Frame(isMapping: true, mark: mark, anchor: Self.string(data.anchor)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast(), let childSize = sizes.popLast() else { return }
-            switch frame {
-            case .sequence(let items, let start, let anchor, _):
-                try add(YAMLNode(.sequence(items), mark: start), size: childSize, new: 1, anchor: anchor)
-            case .mapping(let pairs, _, let start, let anchor, _):
-                try add(YAMLNode(.mapping(pairs), mark: start), size: childSize, new: 1, anchor: anchor)
-            }
+            let content: YAMLNode.Content = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+            try add(YAMLNode(content, mark: frame.mark), size: childSize, new: 1, anchor: frame.anchor)
         default:
             break
         }
@@ -174,25 +185,24 @@ struct TreeBuilder {
         }
         if let anchor { anchors[anchor] = (node, size) }
         if !sizes.isEmpty { sizes[sizes.count - 1] += size }
-        guard let frame = stack.popLast() else {
+        guard !stack.isEmpty else {
             root = node
             return
         }
-        switch frame {
-        case .sequence(var items, let mark, let anchor, let tag):
-            items.append(node)
-            stack.append(.sequence(items: items, mark: mark, anchor: anchor, tag: tag))
-        case .mapping(var pairs, let pendingKey, let mark, let anchor, let tag):
-            if let key = pendingKey {
-                if !limits.allowDuplicateKeys, pairs.contains(where: { $0.key == key }) {
-                    throw YAMLError(.duplicateKey, problem: "duplicate key \"\(key)\"", mark: key.mark)
-                }
-                pairs.append(YAMLPair(key, node))
-                stack.append(.mapping(pairs: pairs, pendingKey: nil, mark: mark, anchor: anchor, tag: tag))
-            } else {
-                stack.append(.mapping(pairs: pairs, pendingKey: node, mark: mark, anchor: anchor, tag: tag))
-            }
+        let top = stack.count - 1
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
         }
+        guard let key = stack[top].pendingKey else {
+            stack[top].pendingKey = node
+            return
+        }
+        if !limits.allowDuplicateKeys, !stack[top].keys.insert(KeyIdentity(key)).inserted {
+            throw YAMLError(.duplicateKey, problem: "duplicate key \"\(key)\"", mark: key.mark)
+        }
+        stack[top].pairs.append(YAMLPair(key, node))
+        stack[top].pendingKey = nil
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

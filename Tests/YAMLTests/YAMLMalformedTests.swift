@@ -53,6 +53,10 @@ import YAML
         Case("truncated flow mapping", "m: {a: 1, b:", .syntax, 2, 1),
         Case("duplicate key", "name: a\nother: b\nname: c\n", .duplicateKey, 3, 1),
         Case("duplicate nested key", "outer:\n  x: 1\n  x: 2\n", .duplicateKey, 3, 3),
+        // Found fuzzing: the style took part in the comparison, so a quoted twin of a key passed.
+        Case("duplicate key in another style", "secretName: a\n\"secretName\": b\n", .duplicateKey, 2, 1),
+        Case("duplicate key single-quoted", "'a': 1\nb: 2\na: 3\n", .duplicateKey, 3, 1),
+        Case("duplicate flow key", "{x: 1, \"x\": 2}\n", .duplicateKey, 1, 8),
         Case("unknown alias", "a: *missing\n", .unknownAnchor, 1, 4),
         Case("mapping value in plain scalar", "key: value: other\n", .syntax, 1, 11),
         Case("bad indentation", "a:\n  b: 1\n c: 2\n", .syntax, 3, 2),
@@ -93,6 +97,18 @@ import YAML
             #expect(try YAML.parse(text, limits: YAMLLimits(maxNodes: 13)).count == 1, "\(text)")
             #expect(throws: YAMLError.self, "\(text)") { try YAML.parse(text, limits: YAMLLimits(maxNodes: 12)) }
         }
+    }
+
+    /// Each key is checked against a set of its mapping's keys, not against every earlier key (quadratic: a
+    /// 20,000-key file took two minutes). Correctness only here; the cost is not timed in a test.
+    @Test func manyKeysAndTheirDuplicateAreFound() throws {
+        let keys = (0..<20_000).map { "key\($0): \($0)\n" }.joined()
+        let node = try #require(try YAML.parseDocument(keys))
+        #expect(node.mapping?.count == 20_000)
+        #expect(node["key19999"]?.scalar?.value == "19999")
+        let error = try #require(throws: YAMLError.self) { try YAML.parse(keys + "\"key7\": again\n") }
+        #expect(error.kind == .duplicateKey)
+        #expect(error.mark?.line == 20_001)
     }
 
     @Test func duplicateKeysCanBeAllowedExplicitly() throws {
