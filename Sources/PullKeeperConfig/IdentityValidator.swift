@@ -138,7 +138,14 @@ enum IdentityValidator {
             if (fields["username"] == nil) == (fields["usernameFile"] == nil) {
                 reader.report(node, path, "needs exactly one of username or usernameFile")
             }
-            let username = fields["username"].flatMap { reader.nonEmptyString($0, "\(path).username") }
+            var username = fields["username"].flatMap { reader.nonEmptyString($0, "\(path).username") }
+            if let node = fields["username"], username?.contains(":") == true {
+                // auth is base64(user:password), split at the first colon by every reader (the reconciler refuses
+                // such a credential too, for one read from usernameFile).
+                reader.report(
+                    node, "\(path).username", "must not contain \":\" (a .dockerconfigjson auth is user:password)")
+                username = nil
+            }
             let usernameFile = fields["usernameFile"].flatMap { reader.nonEmptyString($0, "\(path).usernameFile") }
             let password = required(fields, "passwordFile", in: node, path: path, reader: &reader)
             let password2 = fields["password2File"].flatMap { reader.nonEmptyString($0, "\(path).password2File") }
