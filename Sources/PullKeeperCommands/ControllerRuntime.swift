@@ -24,6 +24,8 @@ public final class ControllerRuntime: Sendable {
         /// `/healthz` and `/readyz`; nil: none.
         public var healthAddress: HostPort?
         public var logger: Logger
+        /// How long `/readyz` reuses its last API-server probe.
+        public var readinessTTL: Duration = .seconds(5)
 
         public init(
             config: OperatorConfig, kubernetes: KubernetesClientConfiguration, environment: [String: String],
@@ -115,7 +117,12 @@ public final class ControllerRuntime: Sendable {
         }
         var servers: [HealthServer] = []
         let ports = PortBook()
-        let isReady: @Sendable () async -> Bool = { controller.hasSynced }
+        // Ready: caches synced and the API server answering (PRODUCT.md §5).
+        let probe = APIServerProbe(client: client, ttl: setup.readinessTTL, logger: setup.logger)
+        let isReady: @Sendable () async -> Bool = {
+            guard controller.hasSynced else { return false }
+            return await probe.reachable()
+        }
         let sharesHealth = setup.healthAddress != nil && setup.healthAddress == setup.metricsAddress
         if let address = setup.metricsAddress {
             servers.append(

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import KubernetesClient
+import KubernetesSimulator
 import PullKeeperCommands
 import Reconciler
 import Testing
@@ -24,11 +25,12 @@ extension Integration {
                 var (kubernetes, _) = try KubernetesConfigurationLoader(environment: [:]).load(
                     kubeconfig: world.sim.kubeconfigPath)
                 kubernetes.qps = 0
-                let runtime = try ControllerRuntime(
-                    .init(
-                        config: world.config, kubernetes: kubernetes, environment: [:], options: .init(instance: "obs"),
-                        metricsAddress: HostPort(host: "127.0.0.1", port: 0),
-                        healthAddress: HostPort(host: "127.0.0.2", port: 0), logger: World.quiet))
+                var setup = ControllerRuntime.Setup(
+                    config: world.config, kubernetes: kubernetes, environment: [:], options: .init(instance: "obs"),
+                    metricsAddress: HostPort(host: "127.0.0.1", port: 0),
+                    healthAddress: HostPort(host: "127.0.0.2", port: 0), logger: World.quiet)
+                setup.readinessTTL = .milliseconds(200)
+                let runtime = try ControllerRuntime(setup)
                 let task = world.start(runtime)
                 #expect(await eventually { await world.pullSecretNames("observed") == ["acr-pull"] })
                 #expect(await eventually { runtime.port(of: "metrics") != nil && runtime.port(of: "health") != nil })
@@ -53,6 +55,17 @@ extension Integration {
                 #expect(metrics.body.contains("\(Int(expiry.timeIntervalSince1970))"))
                 #expect(try await Self.get("http://127.0.0.2:\(healthPort)/healthz").status == 200)
                 #expect(try await Self.get("http://127.0.0.2:\(healthPort)/readyz").status == 200)
+                // The API server refusing the controller (as after its RBAC is removed): not ready, healthy still;
+                // ready again once it answers.
+                world.kube.setFaults([
+                    FaultRule(verbs: ["list"], resources: ["namespaces"], errorRate: 1, errorCodes: [403])
+                ])
+                #expect(
+                    await eventually { (try? await Self.get("http://127.0.0.2:\(healthPort)/readyz").status) == 503 })
+                #expect(try await Self.get("http://127.0.0.2:\(healthPort)/healthz").status == 200)
+                world.kube.setFaults([])
+                #expect(
+                    await eventually { (try? await Self.get("http://127.0.0.2:\(healthPort)/readyz").status) == 200 })
 
                 // `pullkeeper status` against the same cluster: one line per managed Secret, plus refused ones.
                 let status = Process()
