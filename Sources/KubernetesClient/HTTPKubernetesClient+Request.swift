@@ -156,15 +156,16 @@ extension HTTPKubernetesClient {
         return KubernetesError(kind: .transport, operation: operation, message: "\(error)")
     }
 
-    /// `Retry-After` in seconds (the API server never sends an HTTP date).
+    /// `Retry-After` in seconds (the API server never sends an HTTP date), at most `maxRetryAfter`: `inf` or
+    /// `1e300` from a broken proxy is a long wait, not a trap.
     static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
         guard let text = headers.first(name: "Retry-After"),
-            let seconds = Double(
-                text.trimmingCharacters(
-                    in: .whitespaces)), seconds >= 0
+            let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds >= 0
         else { return nil }
-        return .milliseconds(Int64(seconds * 1000))
+        return .milliseconds(Int64(min(seconds, maxRetryAfter) * 1000))
     }
+
+    static let maxRetryAfter: Double = 600
 
     static let queryAllowed: CharacterSet = {
         var set = CharacterSet.alphanumerics

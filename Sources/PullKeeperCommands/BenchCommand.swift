@@ -55,6 +55,10 @@ public struct BenchCommand: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
+        try SecondsFlag.check([
+            "--steady-seconds": steadySeconds, "--wave-lifetime": waveLifetime, "--chaos-seconds": chaosSeconds,
+            "--chaos-lifetime": chaosLifetime,
+        ])
         guard namespaces > 0, identities > 0, registries > 0, workers > 0 else {
             throw ValidationError("--namespaces, --identities, --registries and --workers must be positive")
         }

@@ -30,6 +30,7 @@ public struct DemoCommand: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
+        try SecondsFlag.check(["--duration": duration, "--token-lifetime": tokenLifetime, "--interval": interval])
         guard tokenLifetime >= 10 else { throw ValidationError("--token-lifetime must be at least 10 seconds") }
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         guard interval > 0 else { throw ValidationError("--interval must be positive") }

@@ -58,6 +58,10 @@ public struct RunCommand: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
+        try SecondsFlag.check([
+            "--lease-duration": leaseDuration, "--renew-deadline": renewDeadline, "--retry-period": retryPeriod,
+        ])
+        guard kubeQPS.isFinite, kubeQPS >= 0 else { throw ValidationError("--kube-qps must be a number >= 0") }
         guard workers > 0 else { throw ValidationError("--workers must be positive") }
         guard leaseDuration > renewDeadline, renewDeadline > retryPeriod, retryPeriod > 0 else {
             throw ValidationError("--lease-duration > --renew-deadline > --retry-period > 0 is required")

@@ -53,6 +53,10 @@ public struct SimulateCommand: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
+        try SecondsFlag.check([
+            "--token-lifetime": tokenLifetime, "--namespace-deletion-delay": namespaceDeletionDelay,
+            "--bookmark-interval": bookmarkInterval,
+        ])
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard namespaceDeletionDelay >= 0, bookmarkInterval > 0 else {
             throw ValidationError("--namespace-deletion-delay must be >= 0 and --bookmark-interval > 0")

@@ -437,6 +437,14 @@ struct BadInputCommandCatalogueTests {
             name: "run: --workers 0 is a usage error, exit 2", arguments: ["run", "--workers", "0"], exitCode: 2,
             output: ["--workers must be positive"]),
         CommandCase(
+            name: "run: --lease-duration inf is a usage error, exit 2 (it trapped converting to a Duration)",
+            arguments: ["run", "--lease-duration", "inf"], exitCode: 2,
+            output: ["--lease-duration must be a number of seconds from 0 to 31536000, not inf"]),
+        CommandCase(
+            name: "simulate: --token-lifetime 1e300 is a usage error, exit 2",
+            arguments: ["simulate", "--token-lifetime", "1e300"], exitCode: 2,
+            output: ["--token-lifetime must be a number of seconds from 0 to 31536000"]),
+        CommandCase(
             name: "run: --metrics-address that is not an address, exit 2",
             arguments: ["run", "--metrics-address", "nonsense"], exitCode: 2,
             output: ["\"nonsense\" is not an address like 0.0.0.0:8080 or :8080"]),
