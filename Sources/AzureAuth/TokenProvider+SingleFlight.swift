@@ -24,14 +24,23 @@ extension Expiring {
 
 extension TokenProvider {
     /// Returns the cached value while it is before its refresh time (and expires after `mustExpireAfter`), else
-    /// joins or starts the one request for `key`. A failed request leaves no entry, so the next caller tries again.
+    /// joins or starts the one request for `key`. A failed request does not throw away a cached value that is
+    /// still valid: callers it is good enough for get it (as azcore does), and the next caller due for a newer one
+    /// tries again; with nothing valid cached, the error is the answer.
     func shared<Value: Expiring>(
         read: () -> Entry<Value>?, write: (Entry<Value>?) -> Void, mustExpireAfter: Date? = nil, logger: Logger,
         fetch: @escaping @Sendable (isolated TokenProvider) async throws -> Value
     ) async throws -> Value {
         // Re-read after every suspension: while we waited, another caller may have cached or started a newer one.
         while case .inFlight(let task) = read() {
-            let value = try checked(try await task.value)
+            let value: Value
+            do {
+                value = try checked(try await task.value)
+            } catch {
+                // The request failed; its starter may have kept a still-valid value that is good enough.
+                if let kept = usable(read(), mustExpireAfter) { return kept }
+                throw error
+            }
             // A request started before this caller's bound was known may bring a token that is still too old.
             if value.outlives(mustExpireAfter) { return value }
             if case .inFlight(let again) = read(), again == task { break }
@@ -39,6 +48,8 @@ extension TokenProvider {
         if case .ready(let value, let refreshAt) = read(), now() < refreshAt, value.outlives(mustExpireAfter) {
             return value
         }
+        let previous = read()
+        let generation = invalidations
         let task = Task<Value, any Error> { try await fetch(self) }
         write(.inFlight(task))
         do {
@@ -49,9 +60,30 @@ extension TokenProvider {
             }
             return value
         } catch {
-            write(nil)
-            throw error
+            // Not when a token was invalidated meanwhile (a registry rejected it): that one stays gone.
+            guard case .ready(let value, _) = previous, !isExpired(value), generation == invalidations,
+                case .inFlight(let current) = read(), current == task
+            else {
+                if case .inFlight(let current) = read(), current == task { write(nil) }
+                throw error
+            }
+            write(previous)
+            guard value.outlives(mustExpireAfter) else { throw error }
+            logger.warning(
+                "token refresh failed; the cached token is still valid and used until it is replaced",
+                metadata: ["token.expires_at": "\(value.expiry.map { "\($0)" } ?? "never")", "error": "\(error)"])
+            return value
         }
+    }
+
+    /// A cached value that is still valid and expires after `bound`.
+    private func usable<Value: Expiring>(_ entry: Entry<Value>?, _ bound: Date?) -> Value? {
+        guard case .ready(let value, _) = entry, !isExpired(value), value.outlives(bound) else { return nil }
+        return value
+    }
+
+    private func isExpired<Value: Expiring>(_ value: Value) -> Bool {
+        value.expiry.map { $0 <= now() } ?? false
     }
 
     /// Refuses a value that is already expired (a skewed clock or a broken token service).

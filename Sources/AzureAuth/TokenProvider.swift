@@ -30,6 +30,8 @@ public actor TokenProvider {
     private var entraTokens: [EntraKey: Entry<AccessToken>] = [:]
     private var registryTokens: [RegistryKey: Entry<RegistryCredential>] = [:]
     private var endpoints: [RegistryTarget: ACREndpoint] = [:]
+    /// Counts `invalidate` calls: a value cached before one is not put back after a failed refresh.
+    var invalidations = 0
 
     /// `refreshMargin`: how long before expiry a token is replaced (at most half its lifetime);
     /// `imdsLimiter`: shared by every managed-identity request (default 5 per second); `observer` hears of every
@@ -99,6 +101,7 @@ public actor TokenProvider {
     /// Drops cached tokens of an identity (all registries when `loginServer` is nil), e.g. after a registry
     /// refused one.
     public func invalidate(identity: String, loginServer: String? = nil) {
+        invalidations += 1
         registryTokens = registryTokens.filter { key, entry in
             guard key.identity == identity, loginServer == nil || key.loginServer == loginServer else { return true }
             if case .inFlight = entry { return true }

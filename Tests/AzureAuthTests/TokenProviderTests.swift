@@ -132,6 +132,46 @@ struct TokenProviderTests {
         #expect(transport.count("/oauth2/v2.0/token") == 2)
     }
 
+    @Test("a failed refresh keeps a still-valid token for callers it is good enough for; not for a due refresh")
+    func failedRefreshKeepsValidToken() async throws {
+        let clock = TestClock()
+        let failing = Mutex(false)
+        let transport = RoutingTransport([
+            "/oauth2/v2.0/token": Answer.json(200, #"{"access_token":"aad-token","expires_in":3600}"#),
+            "/oauth2/exchange": { _ in
+                if failing.withLock({ $0 }) { return HTTPResponseData(status: 503, body: []) }
+                let exp = Int(clock.now.timeIntervalSince1970) + 3600
+                return HTTPResponseData(
+                    status: 200, body: Array(#"{"refresh_token":"\#(TestJWT.expiring(exp))"}"#.utf8))
+            },
+        ])
+        let provider = TokenProvider(
+            transport: transport, refreshMargin: .seconds(300), now: clock.function, logger: logger)
+        let identity = identity(transport, clock: clock)
+        let registry = RegistryTarget(loginServer: "contoso.azurecr.io")
+        let first = try await provider.credential(identity: identity, registry: registry)
+        let expiry = try #require(first.expiresOn)
+        clock.advance(by: 3600 - 200)  // past the refresh point, 200 s before expiry
+        failing.withLock { $0 = true }
+        // Any caller: the refresh fails, the cached token is still valid and is the answer.
+        #expect(try await provider.credential(identity: identity, registry: registry).password == first.password)
+        // A Secret due for a newer token: the failure is the answer (its old Secret stays as it is).
+        await #expect(throws: AzureAuthError.self) {
+            try await provider.credential(
+                identity: identity, registry: registry, mustExpireAfter: expiry.addingTimeInterval(60))
+        }
+        // After an invalidation (a registry refused it) the old token is not put back.
+        await provider.invalidate(identity: "ci-sp")
+        await #expect(throws: AzureAuthError.self) {
+            try await provider.credential(identity: identity, registry: registry)
+        }
+        // The registry answers again: a new token.
+        failing.withLock { $0 = false }
+        let renewed = try await provider.credential(identity: identity, registry: registry)
+        #expect(renewed.password != first.password)
+        #expect(transport.count("/oauth2/exchange") == 5)
+    }
+
     @Test("scoped access tokens reuse the refresh token")
     func scoped() async throws {
         let clock = TestClock()
