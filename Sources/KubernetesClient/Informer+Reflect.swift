@@ -2,16 +2,40 @@ import KubernetesModel
 import Logging
 
 extension Informer {
-    /// List, then watch; relist after 410; back off after other failures.
+    /// Why a watch loop gave way to a list.
+    enum WatchEnd {
+        /// 410: the resourceVersion was compacted away.
+        case gone
+        /// The periodic resync is due: a fresh list from the server catches whatever a watch may have missed.
+        case resync
+    }
+
+    /// Thrown inside `watchOnce` when the resync loop asks for a relist.
+    struct ResyncDue: Error {}
+
+    /// List, then watch; relist after 410 and at every resync (then redeliver every object); back off after
+    /// other failures.
     func reflect() async throws {
         var failures = 0
+        var redeliver = false
         while !Task.isCancelled {
             do {
+                state.withLock { $0.resyncDue = false }
                 let resourceVersion = try await listAndReplace()
                 failures = 0
-                try await watchUntilGone(from: resourceVersion)
-                state.withLock { $0.statistics.relistsAfterGone += 1 }
-                logger.info("watch expired, relisting", metadata: metadata)
+                if redeliver {
+                    redeliver = false
+                    for object in cache.list() { continuation.yield(.resync(object)) }
+                    state.withLock { $0.statistics.resyncs += 1 }
+                }
+                switch try await watchUntilGone(from: resourceVersion) {
+                case .gone:
+                    state.withLock { $0.statistics.relistsAfterGone += 1 }
+                    logger.info("watch expired, relisting", metadata: metadata)
+                case .resync:
+                    redeliver = true
+                    logger.debug("resync: relisting", metadata: metadata)
+                }
             } catch {
                 if Task.isCancelled || error is CancellationError { return }
                 failures += 1
@@ -65,17 +89,20 @@ extension Informer {
     }
 
     /// Watches from `resourceVersion`, resuming from the last seen version whenever a watch ends or breaks;
-    /// returns only when the version is gone (410) and a relist is needed.
-    func watchUntilGone(from resourceVersion: String) async throws {
+    /// returns only when a relist is needed: the version is gone (410) or a resync is due.
+    func watchUntilGone(from resourceVersion: String) async throws -> WatchEnd {
         var failures = 0
         while true {
             try Task.checkCancellation()
+            if state.withLock({ $0.resyncDue }) { return .resync }
             let from = state.withLock { $0.resourceVersion } ?? resourceVersion
             do {
                 try await watchOnce(from: from)
                 failures = 0
             } catch let error as KubernetesError where error.isGone {
-                return
+                return .gone
+            } catch is ResyncDue {
+                return .resync
             } catch let error as KubernetesError where error.kind == .watchStalled {
                 state.withLock { $0.statistics.stalledWatches += 1 }
                 logger.warning("watch stalled, restarting", metadata: metadata)
@@ -106,6 +133,9 @@ extension Informer {
                 for try await event in stream { self.apply(event) }
             }
             group.addTask { try await self.watchdog(stallTimeout: stallTimeout) }
+            if let period = options.resyncPeriod {
+                group.addTask { try await self.waitForResync(poll: min(period / 20, .seconds(1))) }
+            }
             defer { group.cancelAll() }
             try await group.next()
         }
@@ -157,13 +187,19 @@ extension Informer {
         }
     }
 
-    /// Redelivers every cached object every `period`, once synced.
+    /// Throws `ResyncDue` once the resync loop asks for a relist (checked every `poll`).
+    func waitForResync(poll: Duration) async throws {
+        while !state.withLock({ $0.resyncDue }) { try await sleep(poll) }
+        throw ResyncDue()
+    }
+
+    /// Every `period`, once synced, asks the reflector for a full resync: it ends the watch, lists everything
+    /// again (emitting what changed, deletions included) and redelivers every object.
     func resyncLoop(every period: Duration) async throws {
         while true {
             try await sleep(period)
             guard hasSynced else { continue }
-            for object in cache.list() { continuation.yield(.resync(object)) }
-            state.withLock { $0.statistics.resyncs += 1 }
+            state.withLock { $0.resyncDue = true }
         }
     }
 }

@@ -45,6 +45,8 @@ public final class Informer<R: KubernetesResource>: Sendable {
         var resourceVersion: String?
         var activity = 0
         var statistics = InformerStatistics()
+        /// Set by the resync loop: the reflector ends its watch, relists and redelivers everything.
+        var resyncDue = false
     }
 
     let client: any KubernetesClient

@@ -76,6 +76,6 @@ public struct InformerStatistics: Sendable, Hashable {
     public var stalledWatches = 0
     /// Errors that made the informer back off.
     public var errors = 0
-    /// Full resyncs delivered.
+    /// Full resyncs delivered (each a fresh list from the server, then every object again).
     public var resyncs = 0
 }

@@ -92,9 +92,13 @@ struct InformerScriptedTests {
         #expect(informer.statistics.stalledWatches >= 2)
     }
 
-    @Test func periodicResyncRedeliversEveryObject() async throws {
-        let client = ScriptedKubernetesClient(
-            pages: [page([namespace("a", rv: "1"), namespace("b", rv: "2")], rv: "7")], watches: [])
+    /// The resync is the safety net of PRODUCT.md §3: a fresh list from the server (what a silently broken watch
+    /// missed shows up, deletions included), then every object again.
+    @Test func periodicResyncRelistsAndRedeliversEveryObject() async throws {
+        let first = page([namespace("a", rv: "1"), namespace("b", rv: "2")], rv: "7")
+        // b was deleted and c created without the watch saying so; spare pages for resyncs before the cancel.
+        let later = page([namespace("a", rv: "1"), namespace("c", rv: "9")], rv: "9")
+        let client = ScriptedKubernetesClient(pages: [first] + Array(repeating: later, count: 20), watches: [])
         let options = Informer<Namespace>.Options(resyncPeriod: .milliseconds(20))
         let informer = Informer<Namespace>(client: client, options: options, logger: logger)
         let collector = Collector()
@@ -103,11 +107,20 @@ struct InformerScriptedTests {
             try await eventually("two resyncs") { informer.statistics.resyncs >= 2 }
             group.cancelAll()
         }
-        let resynced = collector.all.filter { if case .resync = $0 { true } else { false } }.map(\.object)
+        let changes = collector.all
+        #expect(changes.contains(.deleted(namespace("b", rv: "2"))))
+        #expect(changes.contains(.added(namespace("c", rv: "9"))))
+        let resynced = changes.filter { if case .resync = $0 { true } else { false } }.map(\.object)
         #expect(
             Array(resynced.prefix(4)) == [
-                namespace("a", rv: "1"), namespace("b", rv: "2"), namespace("a", rv: "1"), namespace("b", rv: "2"),
+                namespace("a", rv: "1"), namespace("c", rv: "9"), namespace("a", rv: "1"), namespace("c", rv: "9"),
             ])
+        #expect(informer.cache.list().map(\.metadata.name) == ["a", "c"])
+        #expect(client.recorded.withLock { $0.lists.count } >= 3)
+        // After the first list the watch starts at 7; after each resync's list at 9.
+        let watches = client.recorded.withLock { $0.watches.map(\.resourceVersion) }
+        #expect(watches.first == "7")
+        #expect(watches.dropFirst().allSatisfy { $0 == "9" })
     }
 
     @Test func runEndsOnCancellationAndFinishesTheStream() async throws {
