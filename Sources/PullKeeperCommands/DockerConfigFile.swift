@@ -13,6 +13,12 @@ public enum DockerConfigFile {
     /// The merged document. `auth` = base64(username:password) and `username`/`password` agree; stale
     /// `identitytoken`/`registrytoken` of that entry are dropped (they would win over the new login).
     public static func merge(existing: Data?, loginServer: String, username: String, password: String) throws -> Data {
+        // Every reader splits auth at the first colon: it would read another username and password.
+        guard !username.contains(":") else {
+            throw CommandFailure(
+                message: "the username contains \":\", which a docker config auth (user:password) cannot hold",
+                exitCode: 1)
+        }
         var root: [String: Any] = [:]
         if let existing, !existing.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             guard let object = try? JSONSerialization.jsonObject(with: existing) as? [String: Any] else {

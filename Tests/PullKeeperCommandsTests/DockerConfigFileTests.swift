@@ -52,6 +52,13 @@ struct DockerConfigFileTests {
         }
     }
 
+    @Test("a username with a colon is refused (auth is user:password, split at the first colon)")
+    func colonInUsername() {
+        #expect(throws: CommandFailure.self) {
+            try DockerConfigFile.merge(existing: nil, loginServer: "r.io", username: "robot:ci", password: "p")
+        }
+    }
+
     @Test("write creates the file with mode 0600 and replaces it atomically")
     func writeMode() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dockercfg-\(UUID().uuidString)")
