@@ -19,8 +19,10 @@ public enum DurationText {
             default: return nil
             }
         }
-        guard total > 0, total < 365 * 86_400 else { return nil }
-        return .milliseconds(Int64((total * 1000).rounded()))
+        // Whole milliseconds, at least one: ".1ms" is not a positive duration once rounded (found fuzzing).
+        let milliseconds = (total * 1000).rounded()
+        guard milliseconds >= 1, total < 365 * 86_400 else { return nil }
+        return .milliseconds(Int64(milliseconds))
     }
 
     /// Formats a duration the way `parse` reads it (`1h30m`, `90s` stays `1m30s`).

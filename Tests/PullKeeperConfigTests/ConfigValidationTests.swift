@@ -39,7 +39,7 @@ import Testing
         #expect(DurationText.parse(text) == .milliseconds(milliseconds))
     }
 
-    @Test(arguments: ["", "10", "m", "10 m", "-5s", "0s", "1d", "10M", "1h 30m", "ten minutes"])
+    @Test(arguments: ["", "10", "m", "10 m", "-5s", "0s", "1d", "10M", "1h 30m", "ten minutes", ".1ms", "0.4ms"])
     func rejectsBadDurations(text: String) {
         #expect(DurationText.parse(text) == nil)
     }
