@@ -26,8 +26,9 @@ final class ParserHandle {
     init(bytes: [UInt8]) throws(YAMLError) {
         input = .allocate(capacity: max(bytes.count, 1))
         _ = input.initialize(from: bytes)
+        // Every stored property is set, so a throw here still runs deinit, which frees `input` (and deleting a
+        // parser whose initialisation failed is safe: libyaml zeroes it first).
         guard yaml_parser_initialize(&parser) == 1 else {
-            input.deallocate()
             throw YAMLError(.syntax, problem: "libyaml could not initialise a parser (out of memory)")
         }
         yaml_parser_set_input_string(&parser, input.baseAddress, bytes.count)
