@@ -5,8 +5,11 @@ import Logging
 import Reconciler
 import Synchronization
 
-/// Records Kubernetes Events through events.k8s.io/v1 (core/v1 on servers without it), deduplicated: the same reason and message about the same object within
-/// `window` bumps `count` on the existing Event (at most once per `patchInterval`) instead of creating another.
+/// Records Kubernetes Events through events.k8s.io/v1 (core/v1 on servers without it), deduplicated within
+/// `window`: a repeat bumps the existing Event's count (written at most once per `patchInterval`) instead of
+/// creating another. A Warning repeats when its reason is the same about the same object, whatever its message
+/// (a failing token says "503" one minute and "429" the next: one Event, its note the latest message); a Normal
+/// Event when reason and message are the same.
 public final class EventRecorder: Sendable {
     struct Seen {
         var eventName: String
@@ -59,8 +62,8 @@ public final class EventRecorder: Sendable {
 
     /// Records one event about `subject` in `namespace`; failures are logged, never thrown (events are best effort).
     public func record(_ note: EventNote, namespace: String, reference: ObjectReference) async {
-        let key =
-            "\(namespace)\u{0}\(reference.kind ?? "")/\(reference.name ?? "")\u{0}\(note.reason)\u{0}\(note.message)"
+        let message = note.kind == .warning ? "" : note.message
+        let key = "\(namespace)\u{0}\(reference.kind ?? "")/\(reference.name ?? "")\u{0}\(note.reason)\u{0}\(message)"
         let date = now()
         enum Step { case create(String), patch(String, Int32), skip }
         let step: Step = seen.withLock { seen in
@@ -99,16 +102,17 @@ public final class EventRecorder: Sendable {
             case .patch(let name, let count):
                 if useCoreAPI.withLock({ $0 }) {
                     let patch: JSONValue = [
-                        "count": .integer(Int64(count)),
+                        "count": .integer(Int64(count)), "message": .string(Self.clipped(note.message)),
                         "lastTimestamp": .string(RFC3339.format(date, fractionalDigits: 0)),
                     ]
                     _ = try await client.patch(Event.self, name: name, namespace: eventNamespace, patch: .merge(patch))
                 } else {
                     let patch: JSONValue = [
+                        "note": .string(Self.clipped(note.message)),
                         "series": [
                             "count": .integer(Int64(count)),
                             "lastObservedTime": .string(RFC3339.format(date, fractionalDigits: 6)),
-                        ]
+                        ],
                     ]
                     _ = try await client.patch(
                         EventV1.self, name: name, namespace: eventNamespace, patch: .merge(patch))
