@@ -3,9 +3,19 @@ import Prometheus
 import Synchronization
 
 /// The metrics of PRODUCT.md §5 on one Prometheus registry. Label values are names and results, never secrets.
+///
+/// The one metric with a series per namespace, the Secrets' expiry, is kept here rather than in the registry:
+/// the registry copies a metric's whole label dictionary to add a series, so 10,000 namespaces cost 50 million
+/// entry copies (a quarter of the controller's CPU in an initial sync, and growing with N²). It is rendered after
+/// the registry's text, in the same exposition format.
 public final class ControllerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    private let secretExpiries = Mutex<[String: Gauge]>([:])
+    /// `namespace/secret` → (namespace, secret, expiry in Unix seconds).
+    private let secretExpiries = Mutex<[String: (namespace: String, secret: String, value: Double)]>([:])
+    static let secretExpiryName = "pullkeeper_secret_expiry_timestamp_seconds"
+    /// Counters by name and label values: the registry's lookup validates names and hashes labels on every call,
+    /// and these are bumped on every API request.
+    private let counters = Mutex<[[String]: Counter]>([:])
     private let reconcileDuration: DurationHistogram
     private let managedNamespaces: Gauge
     private let leader: Gauge
@@ -26,18 +36,11 @@ public final class ControllerMetrics: Sendable {
     /// Sets or clears the expiry of a managed Secret.
     public func secretExpiry(namespace: String, secret: String, expiresAt: Date?) {
         let key = "\(namespace)/\(secret)"
-        secretExpiries.withLock { gauges in
+        secretExpiries.withLock { series in
             if let expiresAt {
-                let gauge =
-                    gauges[key]
-                    ?? registry.makeGauge(
-                        name: "pullkeeper_secret_expiry_timestamp_seconds",
-                        labels: [("namespace", namespace), ("secret", secret)],
-                        help: "When the earliest token in a managed Secret expires (Unix seconds).")
-                gauge.set(expiresAt.timeIntervalSince1970)
-                gauges[key] = gauge
-            } else if let gauge = gauges.removeValue(forKey: key) {
-                registry.unregisterGauge(gauge)
+                series[key] = (namespace, secret, expiresAt.timeIntervalSince1970)
+            } else {
+                series[key] = nil
             }
         }
     }
@@ -51,29 +54,33 @@ public final class ControllerMetrics: Sendable {
 
     /// Counts a token request by endpoint (`entra`, `imds`, `exchange`, `token`, `static`) and result.
     public func tokenRequest(identity: String, registry name: String, endpoint: String, result: String) {
-        registry.makeCounter(
-            name: "pullkeeper_token_requests_total",
-            labels: [("identity", identity), ("registry", name), ("endpoint", endpoint), ("result", result)],
+        counter(
+            "pullkeeper_token_requests_total",
+            [("identity", identity), ("registry", name), ("endpoint", endpoint), ("result", result)],
             help: "Token requests to Entra ID, IMDS and registries."
         ).increment()
     }
 
     /// Counts a reconcile pass by result (`success`, `error`, `requeue`).
     public func reconcile(result: String, duration: Duration) {
-        registry.makeCounter(
-            name: "pullkeeper_reconcile_total", labels: [("result", result)], help: "Reconcile passes."
-        )
-        .increment()
+        counter("pullkeeper_reconcile_total", [("result", result)], help: "Reconcile passes.").increment()
         reconcileDuration.record(duration)
     }
 
     /// Counts a Kubernetes API request by verb, resource and HTTP code.
     public func kubernetesRequest(verb: String, resource: String, code: Int) {
-        registry.makeCounter(
-            name: "pullkeeper_kubernetes_requests_total",
-            labels: [("verb", verb), ("resource", resource), ("code", "\(code)")],
+        counter(
+            "pullkeeper_kubernetes_requests_total", [("verb", verb), ("resource", resource), ("code", "\(code)")],
             help: "Requests to the Kubernetes API."
         ).increment()
+    }
+
+    private func counter(_ name: String, _ labels: [(String, String)], help: String) -> Counter {
+        let key = [name] + labels.map(\.1)
+        if let counter = counters.withLock({ $0[key] }) { return counter }
+        let counter = registry.makeCounter(name: name, labels: labels, help: help)
+        counters.withLock { $0[key] = counter }
+        return counter
     }
 
     public func setManagedNamespaces(_ count: Int) { managedNamespaces.set(to: Double(count)) }
@@ -81,5 +88,34 @@ public final class ControllerMetrics: Sendable {
     public func setLeader(_ isLeader: Bool) { leader.set(to: isLeader ? 1.0 : 0.0) }
 
     /// The exposition text for `/metrics`.
-    public func render() -> String { registry.emitToString() }
+    public func render() -> String {
+        var text = registry.emitToString()
+        let series = secretExpiries.withLock {
+            $0.values.sorted { ($0.namespace, $0.secret) < ($1.namespace, $1.secret) }
+        }
+        guard !series.isEmpty else { return text }
+        if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+        text += "# HELP \(Self.secretExpiryName) When the earliest token in a managed Secret expires (Unix seconds).\n"
+        text += "# TYPE \(Self.secretExpiryName) gauge\n"
+        for entry in series {
+            text += "\(Self.secretExpiryName){namespace=\"\(Self.escaped(entry.namespace))\",secret=\""
+            text += "\(Self.escaped(entry.secret))\"} \(entry.value)\n"
+        }
+        return text
+    }
+
+    /// A label value in the text exposition format: backslash, double quote and newline escaped.
+    static func escaped(_ value: String) -> String {
+        var result = ""
+        for character in value {
+            switch character {
+            case "\\": result += "\\\\"
+            case "\"": result += "\\\""
+            case "\n": result += "\\n"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
 }

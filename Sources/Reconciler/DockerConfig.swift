@@ -22,38 +22,55 @@ public struct DockerConfig: Sendable, Hashable {
     public init(auths: [String: Entry]) { self.auths = auths }
 
     /// Deterministic JSON (sorted keys, no whitespace), so the same credentials always give the same bytes. Written
-    /// by hand: it runs for every Secret written, and JSONSerialization's dictionary bridging costs more than the
-    /// rest of the decision.
+    /// by hand, byte by byte: it runs for every pass that compares or writes a Secret, and both JSONSerialization
+    /// (dictionary bridging) and appending unicode scalars to a String cost more than the rest of the decision.
     public func encoded() -> Data {
-        var text = "{\"auths\":{"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 + auths.reduce(0) { $0 + $1.key.utf8.count + 3 * $1.value.password.utf8.count })
+        bytes.append(contentsOf: #"{"auths":{"#.utf8)
         for (index, server) in auths.keys.sorted().enumerated() {
             guard let entry = auths[server] else { continue }
-            if index > 0 { text += "," }
-            text += Self.quoted(server) + ":{\"auth\":" + Self.quoted(entry.auth) + ",\"password\":"
-            text += Self.quoted(entry.password) + ",\"username\":" + Self.quoted(entry.username) + "}"
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            Self.appendQuoted(server, to: &bytes)
+            bytes.append(contentsOf: #":{"auth":"#.utf8)
+            Self.appendQuoted(entry.auth, to: &bytes)
+            bytes.append(contentsOf: #","password":"#.utf8)
+            Self.appendQuoted(entry.password, to: &bytes)
+            bytes.append(contentsOf: #","username":"#.utf8)
+            Self.appendQuoted(entry.username, to: &bytes)
+            bytes.append(UInt8(ascii: "}"))
         }
-        text += "}}"
-        return Data(text.utf8)
+        bytes.append(contentsOf: "}}".utf8)
+        return Data(bytes)
     }
 
     /// A JSON string literal (RFC 8259 escapes; `/` is left as it is).
     static func quoted(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                output +=
-                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: output.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        appendQuoted(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `text` as a JSON string literal. UTF-8 bytes of 0x80 and above are copied as they are (JSON needs no
+    /// escape for them); quote, backslash and control characters are escaped.
+    static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: #"\u00"#.utf8)
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
+            default: bytes.append(byte)
             }
         }
-        return output + "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Why a payload is unusable, or the decoded config. Entries whose `auth` disagrees with username/password,
