@@ -40,11 +40,24 @@ public struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Run the chaos scenario instead (faults of every kind while --namespaces Secrets are refreshed).")
     var chaos = false
 
-    @Option(help: "Chaos: seconds of fault injection (the IMDS outage lasts 70 s of it).")
-    var chaosSeconds: Double = 90
+    @Option(
+        help: ArgumentHelp(
+            "Chaos: seconds of fault injection (the IMDS outage lasts 70 s of it); default: three quarters of the "
+                + "token lifetime, at least 90 s, so the first refreshes happen under the faults."))
+    var chaosSeconds: Double?
 
-    @Option(help: "Chaos: lifetime in seconds of the Secrets' tokens.")
-    var chaosLifetime: Double = 60
+    @Option(
+        help: ArgumentHelp(
+            "Chaos: lifetime in seconds of the Secrets' tokens; default: 24 ms per namespace, at least 120 s "
+                + "(10,000 namespaces: 240 s). Shorter than two full passes under faults, Secrets expire for lack "
+                + "of capacity, not of a refresh attempt."))
+    var chaosLifetime: Double?
+
+    /// The chaos scenario's token lifetime and fault duration (seconds).
+    var chaosTiming: (lifetime: Double, faults: Double) {
+        let lifetime = chaosLifetime ?? max(120, 0.024 * Double(namespaces))
+        return (lifetime, chaosSeconds ?? max(90, 0.75 * lifetime))
+    }
 
     @Option(help: "Chaos: write the controller's debug log here.")
     var chaosLog: String?
@@ -82,9 +95,10 @@ public struct BenchCommand: AsyncParsableCommand {
             namespaces: namespaces, identities: identities, registries: registries, workers: workers,
             keys: keys, progress: { line in if !quiet { print(line) } })
         if chaos {
+            let timing = chaosTiming
             var run = ChaosRun(
-                namespaces: namespaces, tokenLifetime: .milliseconds(Int64(chaosLifetime * 1000)),
-                chaosDuration: .milliseconds(Int64(chaosSeconds * 1000)), workers: workers)
+                namespaces: namespaces, tokenLifetime: .milliseconds(Int64(timing.lifetime * 1000)),
+                chaosDuration: .milliseconds(Int64(timing.faults * 1000)), workers: workers)
             run.logPath = chaosLog
             let directory = NSTemporaryDirectory() + "pullkeeper-chaos-\(UUID().uuidString.prefix(8))"
             let report = try await run.run(
