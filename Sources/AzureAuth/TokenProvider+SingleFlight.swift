@@ -69,9 +69,12 @@ extension TokenProvider {
             }
             write(previous)
             guard value.outlives(mustExpireAfter) else { throw error }
+            // Only the expiry and the error's code, as everywhere in AzureAuth: never the value or a server's text.
+            let expiresAt = value.expiry.map { "\($0)" } ?? "never"
+            let code = (error as? AzureAuthError).map { "\($0.code)" } ?? "\(type(of: error))"
             logger.warning(
-                "token refresh failed; the cached token is still valid and used until it is replaced",
-                metadata: ["token.expires_at": "\(value.expiry.map { "\($0)" } ?? "never")", "error": "\(error)"])
+                "refresh failed; the cached credential is still valid and used until it is replaced",
+                metadata: ["credential.expires_at": "\(expiresAt)", "error.code": "\(code)"])
             return value
         }
     }
