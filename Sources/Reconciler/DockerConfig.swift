@@ -44,15 +44,8 @@ public struct DockerConfig: Sendable, Hashable {
         return Data(bytes)
     }
 
-    /// A JSON string literal (RFC 8259 escapes; `/` is left as it is).
-    static func quoted(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        appendQuoted(text, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Appends `text` as a JSON string literal. UTF-8 bytes of 0x80 and above are copied as they are (JSON needs no
-    /// escape for them); quote, backslash and control characters are escaped.
+    /// Appends `text` as a JSON string literal (RFC 8259 escapes; `/` is left as it is). UTF-8 bytes of 0x80 and
+    /// above are copied as they are (JSON needs no escape for them); quote, backslash and controls are escaped.
     static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
