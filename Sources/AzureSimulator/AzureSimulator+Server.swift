@@ -4,12 +4,15 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 
 /// Listener ports and the task that serves them.
 struct SimRuntime: Sendable {
     /// Main listener first, then the registry listeners.
     var ports: [Int] = []
     var task: Task<Void, any Error>?
+    /// The listeners' group, shut down gracefully by `shutdown()` (cancelling it would cut connections).
+    var group: ServiceGroup?
 }
 
 /// Why the simulator could not start.
@@ -58,21 +61,27 @@ extension AzureSimulator {
 
     /// Stops listening and waits until the listeners are closed.
     public func shutdown() async {
-        let task = runtime.withLock { runtime in
-            defer { runtime.task = nil }
-            return runtime.task
+        let (task, group) = runtime.withLock { runtime in
+            defer {
+                runtime.task = nil
+                runtime.group = nil
+            }
+            return (runtime.task, runtime.group)
         }
-        task?.cancel()
+        await group?.triggerGracefulShutdown()
         _ = try? await task?.value
     }
 
+    /// Runs every listener in one `ServiceGroup` until its graceful shutdown (by `shutdown()`, or by the group
+    /// that runs this simulator as a service).
     private func serve(onBound: @escaping @Sendable (Int) -> Void) async throws {
         let tls = try makeTLSConfiguration()
         let responder = SimulatorResponder(simulator: self)
         let listeners = configuration.registryListeners + 1
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<listeners {
-                let application = Application(
+        var applications: [any Service] = []
+        for index in 0..<listeners {
+            applications.append(
+                Application(
                     responder: responder,
                     server: try .tls(.http1(), tlsConfiguration: tls),
                     configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
@@ -85,12 +94,11 @@ extension AzureSimulator {
                         onBound(port)
                     },
                     logger: logger
-                )
-                group.addTask { try await application.run() }
-            }
-            try await group.next()
-            group.cancelAll()
+                ))
         }
+        let group = ServiceGroup(configuration: .init(services: applications, logger: logger))
+        runtime.withLock { $0.group = group }
+        try await group.run()
     }
 
     private func makeTLSConfiguration() throws -> TLSConfiguration {

@@ -57,6 +57,7 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
     /// Foreign Secrets found by a create that answered AlreadyExists, re-checked after a resync period.
     let foreignSecrets = Mutex<[String: (secret: ObservedSecret, seen: Date)]>([:])
     let lastActivity = Mutex(ContinuousClock.now)
+    private let stopping = Mutex(false)
 
     public init(
         client: any KubernetesClient, config: OperatorConfig, credentials: any CredentialSource,
@@ -93,6 +94,9 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
     /// True once all three caches hold their first list.
     public var hasSynced: Bool { namespaces.hasSynced && secrets.hasSynced && accounts.hasSynced }
 
+    /// True once graceful shutdown began (the replica reports itself unready from then on).
+    public var isStopping: Bool { stopping.withLock { $0 } }
+
     /// The state of every namespace seen so far (for `--once`, status and tests).
     public var namespaceStates: [String: NamespaceState] { states.withLock { $0.namespaces } }
 
@@ -108,6 +112,7 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
             await withGracefulShutdownHandler {
                 await self.process()
             } onGracefulShutdown: {
+                self.stopping.withLock { $0 = true }
                 self.logger.info("shutting down: finishing the passes in flight")
                 Task { await self.queue.shutDown() }
             }

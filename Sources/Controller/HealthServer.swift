@@ -4,7 +4,9 @@ import NIOCore
 import ServiceLifecycle
 
 /// `/healthz` (process alive), `/readyz` (caches synced and the API server reachable) and `/metrics` (Prometheus
-/// text), on their own address. A `Service`: it stops on graceful shutdown.
+/// text), on their own address. A `Service`: it stops on the graceful shutdown of the group that runs it and never
+/// handles signals itself (the process's one `ServiceGroup` owns them; a second owner would stop this server on its
+/// own, which the group reports as a service that finished unexpectedly).
 public struct HealthServer: Service {
     public let host: String
     public let port: Int
@@ -45,6 +47,6 @@ public struct HealthServer: Service {
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in await onBound(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await app.runService()
+        try await app.run()
     }
 }

@@ -27,8 +27,10 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
     struct State {
         var leading = false
         var observedRecord: Lease.Spec?
-        var observedAt = ContinuousClock.now
-        var lastRenew: ContinuousClock.Instant?
+        var observedAt = Duration.zero
+        /// resourceVersion of the Lease as last read or written (a standby watches from it).
+        var resourceVersion: String?
+        var lastRenew: Duration?
     }
 
     let client: any KubernetesClient
@@ -38,12 +40,14 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
     public let identity: String
     let timing: Timing
     let logger: Logger
+    let clock: RuntimeClock
     let onChange: @Sendable (Bool) async -> Void
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     public init(
         client: any KubernetesClient, name: String = "pullkeeper-leader", namespace: String, identity: String,
-        timing: Timing = Timing(), logger: Logger, onChange: @escaping @Sendable (Bool) async -> Void
+        timing: Timing = Timing(), logger: Logger, clock: RuntimeClock = .system,
+        onChange: @escaping @Sendable (Bool) async -> Void
     ) {
         self.client = client
         self.name = name
@@ -51,26 +55,67 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
         self.identity = identity
         self.timing = timing
         self.logger = logger
+        self.clock = clock
         self.onChange = onChange
+        state = Mutex(State(observedAt: clock.now()))
     }
 
     /// Whether this replica holds the lease now.
     public var isLeader: Bool { state.withLock { $0.leading } }
 
+    /// Renews (or tries to acquire) every `retryPeriod` until graceful shutdown, then releases the Lease. The
+    /// group stops the controller before this service, so no pass is writing when the Lease is given up.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                let ok = await tryAcquireOrRenew()
-                await apply(ok)
-                try? await Task.sleep(for: timing.retryPeriod)
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let ok = await self.tryAcquireOrRenew()
+                await self.apply(ok)
+                try await self.waitForNextAttempt()
             }
-        } onGracefulShutdown: {
         }
         await release()
     }
 
+    /// The leader renews every `retryPeriod`. A standby also wakes when the Lease changes (a watch on that one
+    /// object), so a Lease released by a stopping leader is taken at once instead of a retry period later.
+    private func waitForNextAttempt() async throws {
+        let (leading, version) = state.withLock { ($0.leading, $0.resourceVersion) }
+        guard !leading, let version else { return try await clock.sleep(for: timing.retryPeriod) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.clock.sleep(for: self.timing.retryPeriod) }
+            group.addTask {
+                do {
+                    try await self.waitForLeaseChange(after: version)
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    // No watch (an old server, a missing permission): the retry period alone paces the attempts.
+                    try await Task.sleep(for: .seconds(3600))
+                }
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// Returns at the first change of the Lease after `version`.
+    private func waitForLeaseChange(after version: String) async throws {
+        let seconds = max(1, Int(timing.leaseDuration.components.seconds))
+        let stream = try await client.watch(
+            Lease.self, namespace: namespace,
+            options: WatchOptions(
+                fieldSelector: "metadata.name=\(name)", resourceVersion: version, timeoutSeconds: seconds,
+                allowWatchBookmarks: false))
+        for try await event in stream {
+            switch event {
+            case .added, .modified, .deleted: return
+            case .bookmark, .error: continue
+            }
+        }
+    }
+
     private func apply(_ renewed: Bool) async {
-        let now = ContinuousClock.now
+        let now = clock.now()
         let change: Bool? = state.withLock { state in
             if renewed {
                 state.lastRenew = now
@@ -94,7 +139,7 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
 
     /// One attempt; true when we hold the lease afterwards.
     func tryAcquireOrRenew() async -> Bool {
-        let now = Date()
+        let now = clock.date()
         do {
             let lease: Lease
             do {
@@ -103,17 +148,21 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
                 let spec = Lease.Spec(
                     holderIdentity: identity, leaseDurationSeconds: Int32(timing.leaseDuration.components.seconds),
                     acquireTime: MicroTime(now), renewTime: MicroTime(now), leaseTransitions: 0)
-                _ = try await client.create(Lease(metadata: ObjectMeta(name: name, namespace: namespace), spec: spec))
+                let created = try await client.create(
+                    Lease(metadata: ObjectMeta(name: name, namespace: namespace), spec: spec))
+                state.withLock { $0.resourceVersion = created.metadata.resourceVersion }
                 return true
             }
             let record = lease.spec ?? Lease.Spec()
             let holder = record.holderIdentity ?? ""
+            let reading = clock.now()
             let observedFor: Duration = state.withLock { state in
+                state.resourceVersion = lease.metadata.resourceVersion
                 if state.observedRecord != record {
                     state.observedRecord = record
-                    state.observedAt = .now
+                    state.observedAt = reading
                 }
-                return .now - state.observedAt
+                return reading - state.observedAt
             }
             let expired = holder.isEmpty || observedFor >= .seconds(Int64(record.leaseDurationSeconds ?? 15))
             guard holder == identity || expired else { return false }
@@ -129,8 +178,11 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
             spec.renewTime = MicroTime(now)
             updated.spec = spec
             let written = try await client.update(updated)
+            let writtenAt = clock.now()
             state.withLock {
-                $0.observedRecord = written.spec; $0.observedAt = .now
+                $0.observedRecord = written.spec
+                $0.observedAt = writtenAt
+                $0.resourceVersion = written.metadata.resourceVersion
             }
             return true
         } catch {
@@ -139,7 +191,8 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
         }
     }
 
-    /// Gives the lease up so another replica can lead at once (holder cleared, duration 1 s).
+    /// Gives the lease up so another replica can lead at once (holder cleared, duration 1 s, as client-go's
+    /// `ReleaseOnCancel` does).
     func release() async {
         guard state.withLock({ $0.leading }) else { return }
         do {
@@ -147,7 +200,7 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
             guard lease.spec?.holderIdentity == identity else { return }
             lease.spec?.holderIdentity = ""
             lease.spec?.leaseDurationSeconds = 1
-            lease.spec?.renewTime = MicroTime(Date())
+            lease.spec?.renewTime = MicroTime(clock.date())
             _ = try await client.update(lease)
             logger.notice("released leadership", metadata: ["lease.name": "\(name)"])
         } catch {

@@ -27,6 +27,8 @@ public final class KubernetesSimulator: Service, Sendable {
 
     private struct RunState {
         var task: Task<Void, Never>?
+        /// Runs the HTTP application; shut down gracefully (never cancelled), so connections drain quietly.
+        var group: ServiceGroup?
         var port: Int?
     }
 
@@ -74,15 +76,20 @@ public final class KubernetesSimulator: Service, Sendable {
                 continuation.yield(.success(channel.localAddress?.port ?? 0))
             },
             logger: configuration.logger)
+        let group = ServiceGroup(
+            configuration: .init(services: [application], logger: configuration.logger))
         let task = Task {
             do {
-                try await application.run()
+                try await group.run()
             } catch {
                 continuation.yield(.failure(error))
             }
             continuation.finish()
         }
-        running.withLock { $0.task = task }
+        running.withLock {
+            $0.task = task
+            $0.group = group
+        }
         for await event in events {
             switch event {
             case .success(let port):
@@ -99,12 +106,15 @@ public final class KubernetesSimulator: Service, Sendable {
 
     /// Stops listening; running watches end first so that the server can drain.
     public func shutdown() async {
-        let task = running.withLock { state in
-            defer { state.task = nil }
-            return state.task
+        let (task, group) = running.withLock { state in
+            defer {
+                state.task = nil
+                state.group = nil
+            }
+            return (state.task, state.group)
         }
         core.store.closeAllWatches()
-        task?.cancel()
+        await group?.triggerGracefulShutdown()
         await task?.value
     }
 

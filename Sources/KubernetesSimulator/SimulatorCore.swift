@@ -91,9 +91,18 @@ final class SimulatorCore: Sendable {
         case (.delete, _): verb = "delete"
         default: verb = method.rawValue.lowercased()
         }
+        // As kube-apiserver does: a list or watch of `metadata.name=X` is authorized as a request about X, so a
+        // rule with resourceNames can allow watching one object.
+        var name = path.name
+        if name == nil, verb == "list" || verb == "watch", let fields = query["fieldSelector"] {
+            let terms = fields.split(separator: ",")
+            if terms.count == 1, terms[0].hasPrefix("metadata.name="), !terms[0].hasPrefix("metadata.name==") {
+                name = String(terms[0].dropFirst("metadata.name=".count))
+            }
+        }
         return RequestAttributes(
             verb: verb, group: path.resource.group, resource: path.resource.plural, subresource: path.subresource,
-            namespace: path.namespace ?? (path.resource == .namespaces ? path.name : nil), name: path.name)
+            namespace: path.namespace ?? (path.resource == .namespaces ? path.name : nil), name: name)
     }
 }
 

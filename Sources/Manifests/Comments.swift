@@ -30,7 +30,8 @@ enum Comments {
     ]
 
     static let role = [
-        "Leader election, only in the operator's namespace: create the Lease, then get and update it by name.",
+        "Leader election, only in the operator's namespace: create the Lease, then get and update it by name; a",
+        "standby watches it by name (fieldSelector metadata.name) to take it at once when the leader releases it.",
         "`create` cannot be limited to a name: the object does not exist yet when the request is authorised.",
     ]
 

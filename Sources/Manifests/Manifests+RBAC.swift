@@ -16,13 +16,14 @@ extension Manifests {
         PolicyRule(apiGroups: ["events.k8s.io", ""], resources: ["events"], verbs: ["create", "patch"]),
     ]
 
-    /// Leader election in the operator's own namespace: create the Lease, then read and renew only that one.
+    /// Leader election in the operator's own namespace: create the Lease, then read, renew and watch only that one
+    /// (a watch with `fieldSelector=metadata.name=...` is authorised against `resourceNames`).
     public static let leaderElectionRules = [
         // `create` cannot be limited by name (the object does not exist yet when it is authorised).
         PolicyRule(apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create"]),
         PolicyRule(
             apiGroups: ["coordination.k8s.io"], resources: ["leases"], resourceNames: [ManifestNames.lease],
-            verbs: ["get", "update"]),
+            verbs: ["get", "update", "watch"]),
     ]
 
     /// The ClusterRole with `operatorRules`.

@@ -120,7 +120,7 @@ public final class ControllerRuntime: Sendable {
         // Ready: caches synced and the API server answering (PRODUCT.md §5).
         let probe = APIServerProbe(client: client, ttl: setup.readinessTTL, logger: setup.logger)
         let isReady: @Sendable () async -> Bool = {
-            guard controller.hasSynced else { return false }
+            guard controller.hasSynced, !controller.isStopping else { return false }
             return await probe.reachable()
         }
         let sharesHealth = setup.healthAddress != nil && setup.healthAddress == setup.metricsAddress
@@ -150,27 +150,20 @@ public final class ControllerRuntime: Sendable {
         self.logger = setup.logger
     }
 
-    /// The services for a `ServiceGroup`: when the controller returns (`--once`), the group shuts down.
+    /// The services for a `ServiceGroup`, in start order. A group shuts its services down one after the other in
+    /// reverse order, which is the order a stopping replica needs: the controller stops taking work and finishes
+    /// the passes in flight, then the elector releases the Lease (no write can follow it), and the health and
+    /// metrics servers stop last, so that probes see the replica turn unready before it stops answering. Whichever
+    /// part ends first (the controller after `--once`, or a failure) shuts the rest down the same way.
     public var services: [ServiceGroupConfiguration.ServiceConfiguration] {
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(
-                service: controller, successTerminationBehavior: .gracefullyShutdownGroup,
-                failureTerminationBehavior: .gracefullyShutdownGroup)
-        ]
-        // Whichever part ends (or fails) first, the others are shut down gracefully: a health server that stops
-        // serving is no reason to leave writes half done.
-        if let elector {
-            services.append(
-                .init(
-                    service: elector, successTerminationBehavior: .gracefullyShutdownGroup,
-                    failureTerminationBehavior: .gracefullyShutdownGroup))
-        }
-        services += servers.map {
+        var parts: [any Service] = servers
+        if let elector { parts.append(elector) }
+        parts.append(controller)
+        return parts.map {
             .init(
                 service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
                 failureTerminationBehavior: .gracefullyShutdownGroup)
         }
-        return services
     }
 
     /// The port a server bound (`metrics` or `health`), once it runs.

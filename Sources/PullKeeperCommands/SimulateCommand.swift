@@ -85,6 +85,8 @@ public struct SimulateCommand: AsyncParsableCommand {
         print("kubeconfig:            \(world.kubeconfigPath)")
         print("pullkeeper config:     \(world.configPath)")
         if let envOut { print("env file:              \(envOut)") }
+        // Scripts read these lines through a pipe while the simulators run: don't keep them in a buffer.
+        fflush(nil)
         let group = ServiceGroup(
             configuration: .init(
                 services: [WorldService(world: world)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -28,7 +28,7 @@ import Testing
                 PolicyRule(apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create"]),
                 PolicyRule(
                     apiGroups: ["coordination.k8s.io"], resources: ["leases"], resourceNames: ["pullkeeper-leader"],
-                    verbs: ["get", "update"]),
+                    verbs: ["get", "update", "watch"]),
             ])
         let binding = Manifests.leaderElectionRoleBinding(options)
         #expect(binding.metadata.namespace == "platform-pull")
