@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
+        // MARK: What every layer shares: injected time, RFC 3339, retry policy, token bucket, Retry-After
+        .target(name: "PullKeeperCore"),
+
         // MARK: YAML through the system libyaml
         .systemLibrary(
             name: "CLibYAML",
@@ -33,20 +36,21 @@ let package = Package(
         ),
         .target(name: "YAML", dependencies: ["CLibYAML"]),
 
-        // MARK: Operator configuration
-        .target(name: "PullKeeperConfig", dependencies: ["YAML"]),
+        // MARK: Operator configuration: value types (no YAML, so the Reconciler links no C) and their loader
+        .target(name: "PullKeeperConfig"),
+        .target(name: "PullKeeperConfigLoader", dependencies: ["PullKeeperConfig", "YAML"]),
 
         // MARK: Pure decisions (no I/O, no clock)
         .target(
             name: "Reconciler",
-            dependencies: ["PullKeeperConfig", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["PullKeeperConfig", "PullKeeperCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // MARK: The controller runtime
         .target(
             name: "Controller",
             dependencies: [
-                "Reconciler", "PullKeeperConfig", "KubernetesModel", "KubernetesClient", "AzureAuth",
+                "Reconciler", "PullKeeperConfig", "PullKeeperCore", "KubernetesModel", "KubernetesClient", "AzureAuth",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -70,11 +74,11 @@ let package = Package(
         ),
 
         // MARK: Kubernetes
-        .target(name: "KubernetesModel"),
+        .target(name: "KubernetesModel", dependencies: ["PullKeeperCore"]),
         .target(
             name: "KubernetesClient",
             dependencies: [
-                "KubernetesModel", "YAML",
+                "KubernetesModel", "YAML", "PullKeeperCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -104,6 +108,7 @@ let package = Package(
         .target(
             name: "AzureAuth",
             dependencies: [
+                "PullKeeperCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -134,7 +139,7 @@ let package = Package(
         .target(
             name: "PullKeeperCommands",
             dependencies: [
-                "YAML", "PullKeeperConfig", "Reconciler", "Controller",
+                "YAML", "PullKeeperConfig", "PullKeeperConfigLoader", "PullKeeperCore", "Reconciler", "Controller",
                 "KubernetesModel", "KubernetesClient", "KubernetesSimulator", "SimulatorPKI",
                 "AzureAuth", "AzureSimulator", "Manifests",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -151,22 +156,33 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Sources/Fuzz/FuzzSupport"),
         .executableTarget(name: "FuzzYAML", dependencies: ["FuzzSupport", "YAML"], path: "Sources/Fuzz/FuzzYAML"),
         .executableTarget(
-            name: "FuzzConfig", dependencies: ["FuzzSupport", "PullKeeperConfig"], path: "Sources/Fuzz/FuzzConfig"),
+            name: "FuzzConfig", dependencies: ["FuzzSupport", "PullKeeperConfigLoader"], path: "Sources/Fuzz/FuzzConfig"
+        ),
         .executableTarget(
-            name: "FuzzAnnotations", dependencies: ["FuzzSupport", "Reconciler", "PullKeeperConfig"],
+            name: "FuzzAnnotations",
+            dependencies: ["FuzzSupport", "Reconciler", "PullKeeperConfig", "PullKeeperConfigLoader"],
             path: "Sources/Fuzz/FuzzAnnotations"),
         .executableTarget(name: "FuzzJWT", dependencies: ["FuzzSupport", "AzureAuth"], path: "Sources/Fuzz/FuzzJWT"),
         .executableTarget(
             name: "FuzzDockerConfig", dependencies: ["FuzzSupport", "Reconciler", "PullKeeperConfig"],
             path: "Sources/Fuzz/FuzzDockerConfig"),
 
+        // MARK: What tests share: an in-memory Kubernetes, a manual clock, fakes with fault injection
+        .target(
+            name: "PullKeeperTesting",
+            dependencies: ["PullKeeperCore"]
+        ),
+
         // MARK: Tests
+        .testTarget(name: "PullKeeperCoreTests", dependencies: ["PullKeeperCore", "PullKeeperTesting"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),
-        .testTarget(name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "YAML"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "PullKeeperConfigLoader", "YAML"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "AzureAuth", "PullKeeperConfig"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "PullKeeperConfig"]),
         .testTarget(name: "PullKeeperCommandsTests", dependencies: ["PullKeeperCommands"]),
-        .testTarget(name: "KubernetesModelTests", dependencies: ["KubernetesModel"]),
+        .testTarget(name: "KubernetesModelTests", dependencies: ["KubernetesModel", "PullKeeperCore"]),
         .testTarget(
             name: "KubernetesClientTests",
             dependencies: ["KubernetesClient", "KubernetesSimulator", "KubernetesModel", "SimulatorPKI"]
@@ -197,7 +213,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "PullKeeperCommands", "Controller", "Reconciler", "PullKeeperConfig", "KubernetesClient",
+                "PullKeeperCommands", "Controller", "Reconciler", "PullKeeperConfig", "PullKeeperConfigLoader",
+                "KubernetesClient",
                 "KubernetesModel", "KubernetesSimulator", "AzureSimulator", "AzureAuth", "YAML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -205,7 +222,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ManifestsTests",
-            dependencies: ["Manifests", "KubernetesModel", "YAML", "PullKeeperConfig", "PullKeeperCommands"],
+            dependencies: [
+                "Manifests", "KubernetesModel", "YAML", "PullKeeperConfig", "PullKeeperConfigLoader",
+                "PullKeeperCommands",
+            ],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperCore
 
 /// An ACR refresh token (the docker password for username `00000000-0000-0000-0000-000000000000`).
 public struct ACRRefreshToken: Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 
 /// Turns a non-200 answer of the ACR token service into an `AzureAuthError` (status first, then
 /// `errors[0].code`; non-JSON bodies are tolerated).
@@ -16,7 +17,7 @@ enum ACRErrorClassifier {
         func error(_ kind: AzureAuthError.Code, _ detail: String) -> AzureAuthError {
             AzureAuthError(
                 code: kind, detail: "registry \(registry): \(detail)", registry: registry, httpStatus: status,
-                serverError: code, retryAfter: RetryAfter.parse(response))
+                serverError: code, retryAfter: RetryAfter.parse(header: response.header))
         }
         let refused = status == 401 || status == 403
         switch status {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOSSL
+import PullKeeperCore
 
 /// `HTTPTransport` over AsyncHTTPClient. Owns its `HTTPClient`; call `shutdown()` when done.
 public final class AsyncHTTPTransport: HTTPTransport {

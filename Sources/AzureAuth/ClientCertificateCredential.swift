@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperCore
 
 /// A service principal authenticating with a certificate: a PEM file (RSA key + certificate, re-read on every
 /// request) signs a client-assertion JWT.

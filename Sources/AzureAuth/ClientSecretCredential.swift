@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperCore
 
 /// A service principal authenticating with a client secret read from a file on every request.
 public struct ClientSecretCredential: TokenCredential {

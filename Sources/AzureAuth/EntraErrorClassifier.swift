@@ -1,3 +1,5 @@
+import PullKeeperCore
+
 /// Turns a non-200 Entra ID answer into an `AzureAuthError`, by status, `error` and `error_codes` only
 /// (never by `error_description`, whose text changes).
 enum EntraErrorClassifier {
@@ -10,7 +12,7 @@ enum EntraErrorClassifier {
         func error(_ code: AzureAuthError.Code, _ detail: String) -> AzureAuthError {
             AzureAuthError(
                 code: code, detail: detail, httpStatus: status, serverError: shown, errorCodes: codes,
-                retryAfter: RetryAfter.parse(response))
+                retryAfter: RetryAfter.parse(header: response.header))
         }
         let aadsts = codes.first.map { " (AADSTS\($0))" } ?? " (HTTP \(status)\(shown.map { " \($0)" } ?? ""))"
 

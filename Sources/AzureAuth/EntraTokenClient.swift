@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperCore
 
 /// Posts client-credentials grants to `{authorityHost}{tenant}/oauth2/v2.0/token`.
 struct EntraTokenClient: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 
 /// Builds a credential from Azure SDK environment variables, as azidentity's `EnvironmentCredential` and the
 /// workload-identity webhook define them. The environment is passed in: the library never reads it globally.

@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 
 /// The parts of a JWT this library reads; the signature is not verified (the issuer is trusted over TLS).
 public struct JWTClaims: Sendable {

@@ -1,3 +1,5 @@
+import PullKeeperCore
+
 extension ManagedIdentityCredential {
     /// IMDS statuses as azidentity treats them: 404, 410, 429 and 5xx are retried; 400 is final.
     func classify(_ response: HTTPResponseData) -> AzureAuthError {
@@ -15,7 +17,7 @@ extension ManagedIdentityCredential {
         func error(_ code: AzureAuthError.Code, _ detail: String) -> AzureAuthError {
             AzureAuthError(
                 code: code, detail: detail, httpStatus: status, serverError: shown,
-                errorCodes: body.errorCodes ?? [], retryAfter: RetryAfter.parse(response))
+                errorCodes: body.errorCodes ?? [], retryAfter: RetryAfter.parse(header: response.header))
         }
         switch status {
         case 429:

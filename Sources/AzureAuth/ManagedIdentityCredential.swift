@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperCore
 
 /// A managed identity, through IMDS (VMs, VMSS, AKS nodes) or the App Service / Container Apps endpoint.
 public struct ManagedIdentityCredential: TokenCredential {
@@ -34,7 +35,7 @@ public struct ManagedIdentityCredential: TokenCredential {
     /// managed-identity credentials of a process so IMDS (about 5 requests/s) does not throttle.
     public init(
         selector: Selector = .systemAssigned, endpoint: Endpoint = .defaultIMDS, transport: any HTTPTransport,
-        tls: TLSOptions = TLSOptions(), retry: RetryPolicy = RetryPolicy(), rateLimiter: TokenBucket? = nil,
+        tls: TLSOptions = TLSOptions(), retry: RetryPolicy = .managedIdentity, rateLimiter: TokenBucket? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.selector = selector

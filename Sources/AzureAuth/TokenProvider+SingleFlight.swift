@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperCore
 
 /// Anything with an expiry the cache can judge.
 protocol Expiring: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperCore
 
 /// The token cache shared by the whole process: one entry per identity × registry × scope, single-flight
 /// (concurrent callers share one request, including the Entra ID / IMDS step, which is itself shared per
@@ -38,7 +39,7 @@ public actor TokenProvider {
     /// request to Entra ID, IMDS and registries (for metrics).
     public init(
         transport: any HTTPTransport, refreshMargin: Duration = .seconds(300),
-        imdsLimiter: TokenBucket = TokenBucket(), registryRetry: RetryPolicy = .none,
+        imdsLimiter: TokenBucket = .instanceMetadata(), registryRetry: RetryPolicy = .none,
         now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
         observer: (@Sendable (TokenRequestRecord) -> Void)? = nil
     ) {

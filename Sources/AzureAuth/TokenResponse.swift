@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 
 /// The success body of Entra ID, IMDS and App Service token endpoints (numbers or numeric strings).
 struct TokenResponse: Decodable {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperCore
 
 /// Workload identity: the projected service-account token in `tokenFile`, re-read on every request, is the
 /// client assertion of a federated credential.

@@ -1,6 +1,7 @@
 import KubernetesClient
 import KubernetesModel
 import Logging
+import PullKeeperCore
 
 /// The "can reach the API server" half of `/readyz` (PRODUCT.md §5): one cheap authorised call (list namespaces,
 /// limit 1: a call the controller's RBAC allows), bounded in time and remembered for `ttl`, so kubelet's probes do

@@ -3,6 +3,7 @@ import KubernetesClient
 import KubernetesModel
 import Logging
 import PullKeeperConfig
+import PullKeeperCore
 import Reconciler
 import ServiceLifecycle
 import Synchronization

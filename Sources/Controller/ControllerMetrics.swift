@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import PullKeeperCore
 import Synchronization
 
 /// The metrics of PRODUCT.md §5 on one Prometheus registry. Label values are names and results, never secrets.

@@ -1,6 +1,7 @@
 import AzureAuth
 import Foundation
 import PullKeeperConfig
+import PullKeeperCore
 
 /// Maps the operator configuration to AzureAuth credentials and registry targets (shared by `token`, `login`
 /// and the controller). Commands are the only code reading the environment; they pass it in here.
@@ -22,8 +23,9 @@ public struct CredentialFactory: Sendable {
 
     public init(
         config: OperatorConfig, environment: [String: String], transport: any HTTPTransport,
-        entraRetry: RetryPolicy = RetryPolicy(maxRetries: 2, baseDelay: .seconds(1), maxDelay: .seconds(10)),
-        managedIdentityRetry: RetryPolicy = RetryPolicy()
+        entraRetry: RetryPolicy = RetryPolicy(
+            maxAttempts: 3, initialDelay: .seconds(1), maxDelay: .seconds(10), jitter: 0, maxRetryAfter: .seconds(10)),
+        managedIdentityRetry: RetryPolicy = .managedIdentity
     ) {
         self.config = config
         self.environment = environment

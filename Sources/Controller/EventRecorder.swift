@@ -2,6 +2,7 @@ import Foundation
 import KubernetesClient
 import KubernetesModel
 import Logging
+import PullKeeperCore
 import Reconciler
 import Synchronization
 

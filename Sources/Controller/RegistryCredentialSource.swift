@@ -2,6 +2,7 @@ import AzureAuth
 import Crypto
 import Foundation
 import Logging
+import PullKeeperCore
 import Reconciler
 import Synchronization
 

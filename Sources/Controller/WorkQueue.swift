@@ -1,5 +1,6 @@
 import DequeModule
 import HeapModule
+import PullKeeperCore
 
 /// One key per namespace, deduplicated: a key added while queued is not queued twice, a key added while being
 /// processed comes back once processing is done. Each key has at most one pending timer (the earliest wins), and

@@ -1,5 +1,6 @@
 import Foundation
 import KubernetesModel
+import PullKeeperCore
 
 /// Credentials from a kubeconfig `exec` plugin (kubelogin, aws, gke-gcloud-auth-plugin): runs the command,
 /// parses its `ExecCredential`, caches it until `expirationTimestamp`, and runs it again after a 401.

@@ -4,6 +4,7 @@ import KubernetesModel
 import Logging
 import NIOCore
 import NIOHTTP1
+import PullKeeperCore
 
 extension HTTPKubernetesClient {
     /// One logical call: verb and resource for metrics and errors, and whether 5xx/transport errors may retry.
@@ -100,7 +101,7 @@ extension HTTPKubernetesClient {
             record(call, code: code, since: started)
             if (200..<300).contains(code) { return .success(bytes) }
             let error = Self.error(call.operation, code: code, body: bytes)
-            return .failure(error, retryAfter: Self.retryAfter(response.headers))
+            return .failure(error, retryAfter: RetryAfter.parse(header: { response.headers.first(name: $0) }))
         } catch let error as KubernetesError {
             throw error
         } catch let error as CancellationError {
@@ -155,17 +156,6 @@ extension HTTPKubernetesClient {
         }
         return KubernetesError(kind: .transport, operation: operation, message: "\(error)")
     }
-
-    /// `Retry-After` in seconds (the API server never sends an HTTP date), at most `maxRetryAfter`: `inf` or
-    /// `1e300` from a broken proxy is a long wait, not a trap.
-    static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
-        guard let text = headers.first(name: "Retry-After"),
-            let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds >= 0
-        else { return nil }
-        return .milliseconds(Int64(min(seconds, maxRetryAfter) * 1000))
-    }
-
-    static let maxRetryAfter: Double = 600
 
     static let queryAllowed: CharacterSet = {
         var set = CharacterSet.alphanumerics

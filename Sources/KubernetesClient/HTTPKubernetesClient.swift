@@ -4,6 +4,7 @@ import KubernetesModel
 import Logging
 import NIOCore
 import NIOSSL
+import PullKeeperCore
 import Synchronization
 
 /// `KubernetesClient` over AsyncHTTPClient: HTTPS, bearer tokens or client certificates, deadlines, retries of
@@ -16,7 +17,7 @@ public final class HTTPKubernetesClient: KubernetesClient {
     let configuration: KubernetesClientConfiguration
     let httpClient: HTTPClient
     let logger: Logger
-    let limiter: TokenBucket<ContinuousClock>
+    let limiter: TokenBucket
     let baseURL: String
     let baseTLS: TLSConfiguration
     let tlsCache = Mutex<[String: TLSConfiguration]>([:])
@@ -25,7 +26,7 @@ public final class HTTPKubernetesClient: KubernetesClient {
     public init(configuration: KubernetesClientConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
-        self.limiter = TokenBucket(qps: configuration.qps, burst: configuration.burst)
+        self.limiter = TokenBucket(rate: configuration.qps, burst: configuration.burst)
         let endpoint = try ServerEndpoint(configuration.server, tlsServerName: configuration.tlsServerName)
         self.baseURL = endpoint.baseURL
         self.baseTLS = try Self.makeTLS(

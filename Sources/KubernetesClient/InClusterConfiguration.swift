@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 
 /// Configuration of a pod talking to its own cluster: `KUBERNETES_SERVICE_HOST/PORT` and the mounted
 /// service-account files (token re-read every minute, CA, namespace).

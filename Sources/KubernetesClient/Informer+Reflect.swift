@@ -1,5 +1,6 @@
 import KubernetesModel
 import Logging
+import PullKeeperCore
 
 extension Informer {
     /// Why a watch loop gave way to a list.

@@ -1,5 +1,6 @@
 import KubernetesModel
 import Logging
+import PullKeeperCore
 import Synchronization
 
 /// A reflector and cache for one kind: lists (paginated), then watches from the list's resourceVersion, resumes

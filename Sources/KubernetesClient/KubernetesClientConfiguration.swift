@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 
 /// Everything `HTTPKubernetesClient` needs: where the API server is, how to trust it, how to authenticate,
 /// and the client's limits.

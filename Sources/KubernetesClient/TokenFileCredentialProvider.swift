@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 import Synchronization
 
 /// A bearer token read from a file and re-read once `rereadInterval` passed (the kubelet rotates projected

@@ -1,5 +1,6 @@
 import AzureSimulator
 import Foundation
+import PullKeeperCore
 import Reconciler
 
 /// The scenarios of `pullkeeper bench`. Each measures wall time, CPU time and peak RSS of this process (which also

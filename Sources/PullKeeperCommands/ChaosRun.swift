@@ -5,6 +5,8 @@ import KubernetesClient
 import KubernetesSimulator
 import Logging
 import PullKeeperConfig
+import PullKeeperConfigLoader
+import PullKeeperCore
 import Reconciler
 
 /// The chaos run of issue 9: many namespaces, short token lifetimes, and at once 20 % of API writes failing,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PullKeeperConfig
+import PullKeeperConfigLoader
 
 /// `pullkeeper check --config FILE`: validates a config file, printing every problem as `FILE:LINE:COLUMN: message`.
 struct CheckCommand: ParsableCommand {

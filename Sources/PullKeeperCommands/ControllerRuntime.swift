@@ -4,6 +4,7 @@ import Foundation
 import KubernetesClient
 import Logging
 import PullKeeperConfig
+import PullKeeperCore
 import ServiceLifecycle
 import Synchronization
 import UnixSignals

@@ -6,6 +6,7 @@ import KubernetesClient
 import KubernetesModel
 import KubernetesSimulator
 import Logging
+import PullKeeperCore
 import Reconciler
 import ServiceLifecycle
 

@@ -4,6 +4,7 @@ import KubernetesClient
 import KubernetesModel
 import Logging
 import PullKeeperConfig
+import PullKeeperConfigLoader
 import Reconciler
 
 /// The demo's namespaces, each showing one behaviour, and how to judge the outcome.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KubernetesSimulator
+import PullKeeperCore
 
 /// Fault-injection flags for the simulated Kubernetes API server.
 struct KubernetesFaultOptions: ParsableArguments {

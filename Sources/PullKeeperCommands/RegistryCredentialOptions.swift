@@ -4,6 +4,7 @@ import Controller
 import Foundation
 import Logging
 import PullKeeperConfig
+import PullKeeperConfigLoader
 
 /// Flags shared by `token` and `login`.
 public struct RegistryCredentialOptions: ParsableArguments {

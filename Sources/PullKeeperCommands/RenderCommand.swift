@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Manifests
 import PullKeeperConfig
+import PullKeeperConfigLoader
 
 extension IdentityMode: ExpressibleByArgument {}
 

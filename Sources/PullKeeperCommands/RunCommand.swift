@@ -4,6 +4,7 @@ import Foundation
 import KubernetesClient
 import Logging
 import PullKeeperConfig
+import PullKeeperConfigLoader
 import Reconciler
 
 /// `pullkeeper run`: the controller.

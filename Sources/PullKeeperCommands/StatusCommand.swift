@@ -4,6 +4,7 @@ import KubernetesClient
 import KubernetesModel
 import Logging
 import PullKeeperConfig
+import PullKeeperConfigLoader
 import Reconciler
 
 /// `pullkeeper status`: a table of the managed Secrets in the cluster.

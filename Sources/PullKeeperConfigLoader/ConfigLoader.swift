@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperConfig
 import YAML
 
 /// Reads and validates the operator config (PRODUCT.md §3), reporting every problem with its line and column.

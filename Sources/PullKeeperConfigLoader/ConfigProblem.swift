@@ -1,3 +1,4 @@
+import PullKeeperConfig
 import YAML
 
 /// One thing wrong with a config file, with the position of the node it is about.

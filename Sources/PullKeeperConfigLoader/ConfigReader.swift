@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperConfig
 import YAML
 
 /// Walks a YAML tree collecting every problem instead of stopping at the first.

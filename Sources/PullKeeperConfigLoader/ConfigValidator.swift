@@ -1,3 +1,4 @@
+import PullKeeperConfig
 import YAML
 
 /// The schema of the operator config: every key, its type and its cross-field rules.

@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperConfig
 
 /// Endpoint URLs in the config: https only (plain http only where IMDS needs it).
 enum HTTPSURL {

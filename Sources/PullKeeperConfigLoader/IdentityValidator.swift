@@ -1,3 +1,4 @@
+import PullKeeperConfig
 import YAML
 
 /// Reads `identities`: unique names, exactly one credential kind each, and what each may serve.

@@ -1,3 +1,4 @@
+import PullKeeperConfig
 import YAML
 
 /// Reads `matchLabels` / `matchExpressions` the way Kubernetes validates them.

@@ -11,8 +11,11 @@ public struct RuntimeClock: Sendable {
     /// The wall clock.
     public let date: @Sendable () -> Date
 
-    public init<C: Clock>(_ clock: C, date: @escaping @Sendable () -> Date = { Date() }) where C.Duration == Duration {
-        let origin = clock.now
+    /// `origin` is the instant read as zero (default: now).
+    public init<C: Clock>(
+        _ clock: C, origin: C.Instant? = nil, date: @escaping @Sendable () -> Date = { Date() }
+    ) where C.Duration == Duration {
+        let origin = origin ?? clock.now
         now = { origin.duration(to: clock.now) }
         sleepUntil = { deadline in try await clock.sleep(until: origin.advanced(by: deadline), tolerance: nil) }
         self.date = date

@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 
 extension Reconciler {
     /// With credentials in hand: write the Secret, or keep the old one when the new credentials cannot be had.

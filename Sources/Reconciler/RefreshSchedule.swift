@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 
 /// When a credential should be replaced: after `fraction` of its lifetime, pulled earlier by up to `jitter` of it
 /// (a per-namespace share, so thousands of Secrets do not renew in the same second), never at or after expiry.
@@ -41,12 +42,5 @@ public struct RefreshSchedule: Sendable, Hashable {
             hash = hash &* 0x0000_0100_0000_01b3
         }
         return Double(hash % 1_000_000) / 1_000_000
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a Double.
-    public var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PullKeeperCore
 
 /// Names fixed by PRODUCT.md §1 and §2.
 public enum SecretLayout {
@@ -35,11 +36,10 @@ public enum SecretLayout {
 
     /// RFC 3339 in UTC, whole seconds.
     public static func timestamp(_ date: Date) -> String {
-        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)).ISO8601Format()
+        RFC3339.format(date)
     }
 
     public static func parseTimestamp(_ text: String?) -> Date? {
-        guard let text else { return nil }
-        return try? Date(text, strategy: .iso8601)
+        text.flatMap(RFC3339.parse)
     }
 }

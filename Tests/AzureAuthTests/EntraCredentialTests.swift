@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperCore
 import Testing
 
 @testable import AzureAuth

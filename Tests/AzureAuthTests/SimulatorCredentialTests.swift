@@ -1,5 +1,6 @@
 import AzureSimulator
 import Foundation
+import PullKeeperCore
 import Testing
 
 @testable import AzureAuth

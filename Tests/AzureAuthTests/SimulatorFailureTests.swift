@@ -1,5 +1,6 @@
 import AzureSimulator
 import Foundation
+import PullKeeperCore
 import Testing
 
 @testable import AzureAuth
@@ -115,7 +116,7 @@ struct SimulatorFailureTests {
             let sleeps = SleepRecorder()
             let unknown = "5e6f7a8b-3333-4c4d-8e9f-0a1b2c3d4eff"
             let credential = azure.managedIdentity(
-                .clientID(unknown), retry: RetryPolicy(baseDelay: .milliseconds(10), sleep: sleeps.sleep))
+                .clientID(unknown), retry: quickRetry(sleeps))
             let error = try await failure(azure, credential)
             #expect(error.code == .identityNotFound)
             #expect(!error.isRetryable)
@@ -173,7 +174,7 @@ struct SimulatorFailureTests {
 
     /// A retry policy with a small base delay whose sleeps are recorded (and kept short).
     func quickRetry(_ sleeps: SleepRecorder) -> RetryPolicy {
-        RetryPolicy(maxRetries: 5, baseDelay: .milliseconds(10), maxDelay: .seconds(60)) { delay in
+        RetryPolicy(maxAttempts: 6, initialDelay: .milliseconds(10), maxDelay: .seconds(60), jitter: 0) { delay in
             try await sleeps.sleep(delay)
             try await Task.sleep(for: min(delay, .milliseconds(20)))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperCore
 import Synchronization
 import Testing
 
@@ -208,18 +209,4 @@ struct TokenProviderTests {
         #expect(!"\(credential)".contains("pw1"))
     }
 
-    @Test("the IMDS bucket limits managed-identity requests")
-    func bucket() async throws {
-        let sleeps = SleepRecorder()
-        // The sleep records how long the bucket asks to wait, then stops the caller (a sleep that returns at once
-        // would make the bucket spin, holding a thread of the cooperative pool).
-        let bucket = TokenBucket(ratePerSecond: 1, burst: 1) { duration in
-            try await sleeps.sleep(duration)
-            throw CancellationError()
-        }
-        try await bucket.acquire()
-        await #expect(throws: CancellationError.self) { try await bucket.acquire() }
-        #expect(sleeps.recorded.count == 1)
-        #expect(sleeps.recorded.first.map { $0 > .milliseconds(500) && $0 <= .seconds(1) } == true)
-    }
 }

@@ -1,5 +1,6 @@
 import AzureSimulator
 import Foundation
+import PullKeeperCore
 import SimulatorPKI
 import Testing
 

@@ -1,5 +1,6 @@
 import AzureSimulator
 import Foundation
+import PullKeeperCore
 import Testing
 
 @Suite("IMDS and App Service managed identity endpoints")

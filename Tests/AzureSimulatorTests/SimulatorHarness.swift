@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import PullKeeperCore
 import SimulatorPKI
 import Testing
 

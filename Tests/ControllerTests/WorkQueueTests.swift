@@ -1,4 +1,5 @@
 import Controller
+import PullKeeperCore
 import Testing
 
 @Suite struct WorkQueueTests {

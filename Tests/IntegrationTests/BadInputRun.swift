@@ -6,6 +6,7 @@ import KubernetesModel
 import Logging
 import PullKeeperCommands
 import PullKeeperConfig
+import PullKeeperCore
 import Reconciler
 import Synchronization
 

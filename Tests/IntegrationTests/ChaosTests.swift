@@ -1,5 +1,6 @@
 import Foundation
 import PullKeeperCommands
+import PullKeeperCore
 import Testing
 
 extension Integration {

@@ -2,6 +2,7 @@ import AzureSimulator
 import Foundation
 import KubernetesModel
 import PullKeeperCommands
+import PullKeeperCore
 import Reconciler
 import Testing
 

@@ -2,6 +2,7 @@ import Controller
 import Foundation
 import KubernetesSimulator
 import PullKeeperCommands
+import PullKeeperCore
 import Testing
 
 extension Integration {

@@ -2,6 +2,7 @@ import Foundation
 import KubernetesModel
 import KubernetesSimulator
 import PullKeeperCommands
+import PullKeeperCore
 import Reconciler
 import Testing
 import YAML

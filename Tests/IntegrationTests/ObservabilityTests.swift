@@ -3,6 +3,7 @@ import Foundation
 import KubernetesClient
 import KubernetesSimulator
 import PullKeeperCommands
+import PullKeeperCore
 import Reconciler
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import KubernetesSimulator
 import PullKeeperCommands
+import PullKeeperCore
 import Reconciler
 import Testing
 

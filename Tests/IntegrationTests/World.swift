@@ -7,6 +7,8 @@ import KubernetesSimulator
 import Logging
 import PullKeeperCommands
 import PullKeeperConfig
+import PullKeeperConfigLoader
+import PullKeeperCore
 import Reconciler
 import Testing
 

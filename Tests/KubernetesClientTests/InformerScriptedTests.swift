@@ -1,6 +1,7 @@
 import KubernetesClient
 import KubernetesModel
 import Logging
+import PullKeeperCore
 import Synchronization
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import KubernetesClient
 import KubernetesModel
 import KubernetesSimulator
+import PullKeeperCore
 import SimulatorPKI
 import Testing
 

@@ -1,5 +1,6 @@
 import KubernetesClient
 import KubernetesModel
+import PullKeeperCore
 import Synchronization
 import Testing
 

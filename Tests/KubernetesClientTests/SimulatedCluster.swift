@@ -3,6 +3,7 @@ import KubernetesClient
 import KubernetesModel
 import KubernetesSimulator
 import Logging
+import PullKeeperCore
 import Synchronization
 import Testing
 

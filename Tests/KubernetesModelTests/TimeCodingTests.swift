@@ -1,5 +1,6 @@
 import Foundation
 import KubernetesModel
+import PullKeeperCore
 import Testing
 
 @Suite("Time and MicroTime")

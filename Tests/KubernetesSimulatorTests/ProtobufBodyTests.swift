@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import KubernetesSimulator
 import NIOCore
+import PullKeeperCore
 import Testing
 
 /// Request bodies as kubectl 1.32 sends them for `kubectl create namespace | secret | serviceaccount`

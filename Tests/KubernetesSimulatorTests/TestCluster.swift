@@ -4,6 +4,7 @@ import KubernetesSimulator
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import PullKeeperCore
 import SimulatorPKI
 
 /// A response as the tests look at it.

@@ -2,6 +2,7 @@ import Foundation
 import KubernetesModel
 import Manifests
 import PullKeeperConfig
+import PullKeeperConfigLoader
 import Testing
 
 @testable import PullKeeperCommands

@@ -1,5 +1,7 @@
 import Foundation
 import PullKeeperConfig
+import PullKeeperConfigLoader
+import PullKeeperCore
 import Testing
 
 /// Each file in Fixtures/broken starts with `# expect: LINE:COLUMN: message`: the first problem the loader

@@ -1,4 +1,5 @@
 import PullKeeperConfig
+import PullKeeperConfigLoader
 import Testing
 
 @Suite struct ConfigValidationTests {

@@ -1,4 +1,5 @@
-import KubernetesClient
+import PullKeeperCore
+import PullKeeperTesting
 import Testing
 
 @Suite("Backoff and rate limit")
@@ -28,24 +29,33 @@ struct RetryPolicyTests {
         #expect(policy.delay(attempt: 1, retryAfter: .seconds(3600)) == policy.maxRetryAfter)
     }
 
-    @Test func tokenBucketBurstThenQPS() {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let bucket = TokenBucket(qps: 10, burst: 3, clock: clock)
-        // The bucket was created at about `start`; burst tokens are free.
-        #expect(bucket.reserve(at: start) == .zero)
-        #expect(bucket.reserve(at: start) == .zero)
-        #expect(bucket.reserve(at: start) == .zero)
-        let fourth = bucket.reserve(at: start)
-        let fifth = bucket.reserve(at: start)
-        #expect(fourth > .milliseconds(90) && fourth <= .milliseconds(100))
-        #expect(fifth > .milliseconds(190) && fifth <= .milliseconds(200))
+    @Test func tokenBucketBurstThenRate() {
+        let clock = ManualClock()
+        let bucket = TokenBucket(rate: 10, burst: 3, clock: clock.runtimeClock)
+        // Burst tokens are free.
+        #expect(bucket.reserve() == .zero)
+        #expect(bucket.reserve() == .zero)
+        #expect(bucket.reserve() == .zero)
+        #expect(bucket.reserve() == .milliseconds(100))
+        #expect(bucket.reserve() == .milliseconds(200))
         // One second later ten tokens came back, minus the two reserved ones already spent.
-        #expect(bucket.reserve(at: start + .seconds(1)) == .zero)
+        clock.advance(by: .seconds(1))
+        #expect(bucket.reserve() == .zero)
+    }
+
+    @Test func tokenBucketWaitsOnItsClock() async throws {
+        let clock = ManualClock()
+        let bucket = TokenBucket(rate: 1, burst: 1, clock: clock.runtimeClock)
+        try await bucket.acquire()
+        let second = Task { try await bucket.acquire() }
+        while clock.sleeperCount == 0 { await Task.yield() }
+        #expect(clock.nextDeadline == .init(offset: .seconds(1)))
+        clock.advance(by: .seconds(1))
+        try await second.value
     }
 
     @Test func tokenBucketDisabled() {
-        let bucket = TokenBucket(qps: 0, burst: 1)
-        for _ in 0..<100 { #expect(bucket.reserve(at: .now) == .zero) }
+        let bucket = TokenBucket(rate: 0, burst: 1)
+        for _ in 0..<100 { #expect(bucket.reserve() == .zero) }
     }
 }

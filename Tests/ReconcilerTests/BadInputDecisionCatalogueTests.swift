@@ -1,5 +1,6 @@
 import Foundation
 import PullKeeperConfig
+import PullKeeperCore
 import Reconciler
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import PullKeeperConfig
+import PullKeeperCore
 import Reconciler
 
 /// Builders for the scenario table: a fixed clock, a config with every kind of identity, and helpers that write

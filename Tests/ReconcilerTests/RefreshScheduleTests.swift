@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 import Reconciler
 import Testing
 

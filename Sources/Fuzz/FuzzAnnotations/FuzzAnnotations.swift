@@ -1,6 +1,7 @@
 import Foundation
 import FuzzSupport
 import PullKeeperConfig
+import PullKeeperConfigLoader
 import Reconciler
 
 /// libFuzzer harness for a namespace's opt-in: annotations and labels → `NamespaceRequest.read` → a whole

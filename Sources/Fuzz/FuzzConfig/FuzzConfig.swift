@@ -1,5 +1,6 @@
 import FuzzSupport
 import PullKeeperConfig
+import PullKeeperConfigLoader
 
 /// libFuzzer harness for the operator config loader (YAML → validation → `OperatorConfig` or `ConfigError`), plus
 /// the small validators it uses, fed the raw input as one string.

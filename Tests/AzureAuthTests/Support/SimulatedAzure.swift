@@ -1,6 +1,7 @@
 import AzureSimulator
 import Foundation
 import Logging
+import PullKeeperCore
 import SimulatorPKI
 
 @testable import AzureAuth
