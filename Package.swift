@@ -135,13 +135,25 @@ let package = Package(
             ]
         ),
 
+        // MARK: The lab: simulated worlds, demo, bench and chaos (not needed to run the operator)
+        .target(
+            name: "PullKeeperLab",
+            dependencies: [
+                "Controller", "Reconciler", "PullKeeperConfig", "PullKeeperConfigLoader", "PullKeeperCore",
+                "KubernetesModel", "KubernetesClient", "KubernetesSimulator", "AzureSimulator", "SimulatorPKI",
+                "AzureAuth", "PullKeeperTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // MARK: Commands and the executable
         .target(
             name: "PullKeeperCommands",
             dependencies: [
                 "YAML", "PullKeeperConfig", "PullKeeperConfigLoader", "PullKeeperCore", "Reconciler", "Controller",
                 "KubernetesModel", "KubernetesClient", "KubernetesSimulator", "SimulatorPKI",
-                "AzureAuth", "AzureSimulator", "Manifests",
+                "AzureAuth", "AzureSimulator", "Manifests", "PullKeeperLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -170,7 +182,7 @@ let package = Package(
         // MARK: What tests share: an in-memory Kubernetes, a manual clock, fakes with fault injection
         .target(
             name: "PullKeeperTesting",
-            dependencies: ["PullKeeperCore"]
+            dependencies: ["PullKeeperCore", .product(name: "Logging", package: "swift-log")]
         ),
 
         // MARK: Tests
@@ -213,7 +225,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "PullKeeperCommands", "Controller", "Reconciler", "PullKeeperConfig", "PullKeeperConfigLoader",
+                "PullKeeperCommands", "PullKeeperLab", "Controller", "Reconciler", "PullKeeperConfig",
+                "PullKeeperConfigLoader",
                 "KubernetesClient",
                 "KubernetesModel", "KubernetesSimulator", "AzureSimulator", "AzureAuth", "YAML",
                 .product(name: "Logging", package: "swift-log"),

@@ -68,10 +68,10 @@ public final class ControllerRuntime: Sendable {
     public let client: HTTPKubernetesClient
     public let transport: AsyncHTTPTransport
     public let provider: TokenProvider
-    let servers: [HealthServer]
-    let logger: Logger
+    package let servers: [HealthServer]
+    package let logger: Logger
     /// Ports the HTTP servers bound, once they run.
-    let boundPorts: PortBook
+    package let boundPorts: PortBook
     private let group = Mutex<ServiceGroup?>(nil)
 
     public init(_ setup: Setup) throws {
@@ -170,9 +170,10 @@ public final class ControllerRuntime: Sendable {
     /// The port a server bound (`metrics` or `health`), once it runs.
     public func port(of server: String) -> Int? { boundPorts.port(server) }
 
-    /// Runs everything until SIGTERM/SIGINT (when `signals`), `stop()`, or until the controller returns; then
+    /// Runs everything until one of `signals` (none unless the caller owns the process's signals, as
+    /// `pullkeeper run` does), `stop()`, or until the controller returns; then
     /// closes the clients.
-    public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+    public func run(signals: [UnixSignal] = []) async throws {
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
         self.group.withLock { $0 = group }
@@ -198,23 +199,23 @@ public final class ControllerRuntime: Sendable {
 }
 
 /// Whether this replica may write (always, without leader election).
-final class LeadershipFlag: Sendable {
+package final class LeadershipFlag: Sendable {
     private let state: Mutex<Bool>
 
-    init(leading: Bool) { state = Mutex(leading) }
+    package init(leading: Bool) { state = Mutex(leading) }
 
-    var isLeading: Bool { state.withLock { $0 } }
+    package var isLeading: Bool { state.withLock { $0 } }
 
-    func set(_ leading: Bool) { state.withLock { $0 = leading } }
+    package func set(_ leading: Bool) { state.withLock { $0 = leading } }
 }
 
 /// Ports bound by the HTTP servers, by name.
-final class PortBook: Sendable {
+package final class PortBook: Sendable {
     private let ports = Mutex<[String: Int]>([:])
 
-    func record(_ name: String, _ port: Int) { ports.withLock { $0[name] = port } }
+    package func record(_ name: String, _ port: Int) { ports.withLock { $0[name] = port } }
 
-    func port(_ name: String) -> Int? { ports.withLock { $0[name] } }
+    package func port(_ name: String) -> Int? { ports.withLock { $0[name] } }
 }
 
 /// `host:port` for a listener; `:8080` means every interface.
@@ -227,13 +228,18 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
+    /// Why a listener address could not be read.
+    public struct ParseError: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
     /// Parses `host:port`, `:port` or `[v6]:port`; nil for `off`, `""` or `0`.
-    public static func parse(_ text: String) throws -> HostPort? {
+    public static func parse(_ text: String) throws(ParseError) -> HostPort? {
         if text.isEmpty || text == "off" || text == "0" { return nil }
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (0...65_535).contains(port)
         else {
-            throw CommandFailure(message: "\"\(text)\" is not an address like 0.0.0.0:8080 or :8080", exitCode: 2)
+            throw ParseError(description: "\"\(text)\" is not an address like 0.0.0.0:8080 or :8080")
         }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }

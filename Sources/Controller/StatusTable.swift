@@ -4,20 +4,20 @@ import PullKeeperConfig
 import Reconciler
 
 /// One line of `pullkeeper status` (and of the demo's live table).
-struct StatusRow: Sendable, Hashable {
-    var namespace: String
-    var secret: String
-    var registries: [String]
-    var expiresAt: Date?
-    var refreshedAt: Date?
-    var state: String
+package struct StatusRow: Sendable, Hashable {
+    package var namespace: String
+    package var secret: String
+    package var registries: [String]
+    package var expiresAt: Date?
+    package var refreshedAt: Date?
+    package var state: String
     /// Demo only: how many times the Secret was written.
-    var refreshes: Int?
+    package var refreshes: Int?
 }
 
-enum StatusTable {
+package enum StatusTable {
     /// Rows for every managed Secret, plus opted-in namespaces that have none yet (`Missing`).
-    static func rows(
+    package static func rows(
         secrets: [Secret], namespaces: [Namespace], config: OperatorConfig?, now: Date
     ) -> [StatusRow] {
         var rows: [StatusRow] = secrets.compactMap { secret in
@@ -69,7 +69,7 @@ enum StatusTable {
     }
 
     /// A plain-text table with a header; `refreshes` adds a column.
-    static func render(_ rows: [StatusRow], now: Date, showRefreshes: Bool = false) -> String {
+    package static func render(_ rows: [StatusRow], now: Date, showRefreshes: Bool = false) -> String {
         var header = ["NAMESPACE", "SECRET", "REGISTRIES", "EXPIRES IN", "LAST REFRESH"]
         if showRefreshes { header.append("REFRESHES") }
         header.append("STATE")
@@ -93,7 +93,7 @@ enum StatusTable {
     }
 
     /// `1h02m`, `4m05s`, `12s`, or `-3s` for the past.
-    static func duration(_ seconds: TimeInterval) -> String {
+    package static func duration(_ seconds: TimeInterval) -> String {
         let sign = seconds < 0 ? "-" : ""
         let total = Int(abs(seconds).rounded(.down))
         let (hours, minutes, secs) = (total / 3600, total % 3600 / 60, total % 60)

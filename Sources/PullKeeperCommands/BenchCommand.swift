@@ -1,6 +1,7 @@
 import ArgumentParser
 import AzureSimulator
 import Foundation
+import PullKeeperLab
 
 /// `pullkeeper bench`: the scale scenarios against in-process simulators over HTTPS on loopback, with the real
 /// controller code. Prints a table, or `{"scenarios":[...]}` with `--json`.

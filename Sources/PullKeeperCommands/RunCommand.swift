@@ -87,7 +87,7 @@ public struct RunCommand: AsyncParsableCommand {
             "starting",
             metadata: ["version": "\(BuildInfo.version)", "once": "\(once)", "leader_elect": "\(leaderElect)"])
         do {
-            try await runtime.run()
+            try await runtime.run(signals: [.sigterm, .sigint])
         } catch {
             throw CommandFailure.exit(CommandFailure(message: "\(error)", exitCode: 1))
         }

@@ -3,6 +3,7 @@ import AzureSimulator
 import Foundation
 import KubernetesSimulator
 import Logging
+import PullKeeperLab
 import ServiceLifecycle
 
 /// `pullkeeper simulate`: runs the Kubernetes and Azure simulators on loopback until SIGTERM or SIGINT.

@@ -5,18 +5,30 @@ import Reconciler
 
 /// The scenarios of `pullkeeper bench`. Each measures wall time, CPU time and peak RSS of this process (which also
 /// hosts the simulators), the simulators' request counters, and what the scenario is about.
-struct Bench: Sendable {
-    var namespaces: Int
-    var identities: Int
-    var registries: Int
-    var workers: Int
-    var keys: AzureSimulatorKeys
-    var progress: @Sendable (String) -> Void
+package struct Bench: Sendable {
+    package init(
+        namespaces: Int, identities: Int, registries: Int, workers: Int, keys: AzureSimulatorKeys,
+        progress: @escaping @Sendable (String) -> Void
+    ) {
+        self.namespaces = namespaces
+        self.identities = identities
+        self.registries = registries
+        self.workers = workers
+        self.keys = keys
+        self.progress = progress
+    }
 
-    var names: [String] { (0..<namespaces).map { "bench-\($0)" } }
+    package var namespaces: Int
+    package var identities: Int
+    package var registries: Int
+    package var workers: Int
+    package var keys: AzureSimulatorKeys
+    package var progress: @Sendable (String) -> Void
+
+    package var names: [String] { (0..<namespaces).map { "bench-\($0)" } }
 
     /// A measurement window: counters reset, peak RSS reset (the benchmark's own and the controller's), clocks read.
-    struct Window {
+    package struct Window {
         let world: BenchWorld
         let controller: ControllerProcess?
         let started = ContinuousClock.now
@@ -53,7 +65,7 @@ struct Bench: Sendable {
         }
     }
 
-    func makeWorld(lifetime: Duration, tag: String) async throws -> BenchWorld {
+    package func makeWorld(lifetime: Duration, tag: String) async throws -> BenchWorld {
         let directory = NSTemporaryDirectory() + "pullkeeper-bench-\(tag)-\(UUID().uuidString.prefix(8))"
         let world = try await BenchWorld.start(
             identities: identities, registries: registries, lifetime: lifetime, keys: keys, directory: directory)
@@ -63,7 +75,7 @@ struct Bench: Sendable {
 
     /// Waits until every namespace has its Secret and service-account entry (cheap counters first, then a full
     /// check of the cluster's objects).
-    func waitForSync(_ world: BenchWorld, timeout: Duration) async -> Bool {
+    package func waitForSync(_ world: BenchWorld, timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         let names = self.names
         while ContinuousClock.now < deadline {
@@ -76,7 +88,7 @@ struct Bench: Sendable {
     }
 
     /// initial-sync, steady-state and restart on one world with long-lived tokens.
-    func syncSteadyRestart(steady: Duration, wanted: Set<String>) async throws -> [BenchResult] {
+    package func syncSteadyRestart(steady: Duration, wanted: Set<String>) async throws -> [BenchResult] {
         progress("seeding \(namespaces) namespaces ...")
         let world = try await makeWorld(lifetime: .seconds(3 * 3600), tag: "sync")
         var results: [BenchResult] = []
@@ -123,7 +135,7 @@ struct Bench: Sendable {
     }
 
     /// Every Secret written once with tokens of `lifetime`, then measured while all of them are refreshed.
-    func refreshWave(lifetime: Duration) async throws -> BenchResult {
+    package func refreshWave(lifetime: Duration) async throws -> BenchResult {
         progress("refresh wave: seeding \(namespaces) namespaces, tokens live \(Int(lifetime.seconds)) s ...")
         let world = try await makeWorld(lifetime: lifetime, tag: "wave")
         do {
@@ -171,7 +183,7 @@ struct Bench: Sendable {
     }
 
     /// What users do without an operator: a kubectl loop over the same namespaces (scripts/bench-kubectl-baseline).
-    func kubectlBaseline(script: String) async throws -> KubectlBaseline {
+    package func kubectlBaseline(script: String) async throws -> KubectlBaseline {
         progress("kubectl baseline over \(namespaces) namespaces ...")
         let directory = NSTemporaryDirectory() + "pullkeeper-bench-kubectl-\(UUID().uuidString.prefix(8))"
         let world = try await BenchWorld.start(
@@ -198,9 +210,8 @@ struct Bench: Sendable {
         let synced = world.synced(names)
         await world.stop()
         guard process.terminationStatus == 0, synced == namespaces else {
-            throw CommandFailure(
-                message: "the kubectl baseline failed (exit \(process.terminationStatus), \(synced) namespaces done)",
-                exitCode: 1)
+            throw LabFailure(
+                "the kubectl baseline failed (exit \(process.terminationStatus), \(synced) namespaces done)")
         }
         return KubectlBaseline(
             namespaces: namespaces, wallSeconds: wall, namespacesPerSecond: Double(namespaces) / wall)

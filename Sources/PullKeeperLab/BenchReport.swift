@@ -1,33 +1,33 @@
 import Foundation
 
 /// One scenario's figures, with the field names scripts read from `--json`.
-struct BenchResult: Encodable, Sendable {
-    var name: String
-    var namespaces: Int
-    var wallSeconds: Double
-    var namespacesPerSecond: Double?
+package struct BenchResult: Encodable, Sendable {
+    package var name: String
+    package var namespaces: Int
+    package var wallSeconds: Double
+    package var namespacesPerSecond: Double?
     /// Successful create/update/patch/delete requests (Secrets, service accounts, Events).
-    var writes: Int
-    var requestsByVerb: [String: Int]
+    package var writes: Int
+    package var requestsByVerb: [String: Int]
     /// Entra ID token requests (service principals here: no IMDS).
-    var entraRequests: Int
-    var exchanges: Int
-    var expiredSecrets: Int
-    var peakRSSBytes: Int
-    var cpuSeconds: Double
+    package var entraRequests: Int
+    package var exchanges: Int
+    package var expiredSecrets: Int
+    package var peakRSSBytes: Int
+    package var cpuSeconds: Double
     /// Refresh wave only: the most writes in one second, and first-to-last refresh.
-    var peakWritesPerSecond: Int?
-    var refreshSpreadSeconds: Double?
+    package var peakWritesPerSecond: Int?
+    package var refreshSpreadSeconds: Double?
     /// Peak RSS of the benchmark's own process: both simulators and the measuring harness.
-    var simulatorPeakRSSBytes: Int
+    package var simulatorPeakRSSBytes: Int
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case name, namespaces, wallSeconds, namespacesPerSecond, writes, requestsByVerb, entraRequests, exchanges
         case expiredSecrets, peakRSSBytes, cpuSeconds, peakWritesPerSecond, refreshSpreadSeconds
         case simulatorPeakRSSBytes
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
         try container.encode(namespaces, forKey: .namespaces)
@@ -45,27 +45,33 @@ struct BenchResult: Encodable, Sendable {
         try container.encode(simulatorPeakRSSBytes, forKey: .simulatorPeakRSSBytes)
     }
 
-    static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+    package static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 }
 
 /// The kubectl loop's figures next to pullkeeper's initial sync.
-struct KubectlBaseline: Encodable, Sendable {
-    var namespaces: Int
-    var wallSeconds: Double
-    var namespacesPerSecond: Double
+package struct KubectlBaseline: Encodable, Sendable {
+    package var namespaces: Int
+    package var wallSeconds: Double
+    package var namespacesPerSecond: Double
     /// pullkeeper's initial-sync rate divided by the kubectl loop's.
-    var speedup: Double?
+    package var speedup: Double?
 }
 
-struct BenchReport: Encodable, Sendable {
-    var scenarios: [BenchResult]
-    var chaos: ChaosRun.Report?
-    var kubectlBaseline: KubectlBaseline?
+package struct BenchReport: Encodable, Sendable {
+    package init(scenarios: [BenchResult], chaos: ChaosRun.Report? = nil, kubectlBaseline: KubectlBaseline? = nil) {
+        self.scenarios = scenarios
+        self.chaos = chaos
+        self.kubectlBaseline = kubectlBaseline
+    }
 
-    enum CodingKeys: String, CodingKey { case scenarios, kubectlBaseline }
+    package var scenarios: [BenchResult]
+    package var chaos: ChaosRun.Report?
+    package var kubectlBaseline: KubectlBaseline?
+
+    package enum CodingKeys: String, CodingKey { case scenarios, kubectlBaseline }
 
     /// `{"scenarios":[...]}`: the scale scenarios, then the chaos one (its own fields), then the baseline.
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         var list = container.nestedUnkeyedContainer(forKey: .scenarios)
         for result in scenarios { try list.encode(result) }
@@ -73,13 +79,13 @@ struct BenchReport: Encodable, Sendable {
         try container.encodeIfPresent(kubectlBaseline, forKey: .kubectlBaseline)
     }
 
-    func json() throws -> String {
+    package func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    func table() -> String {
+    package func table() -> String {
         let header = [
             "scenario", "namespaces", "wall s", "ns/s", "writes", "entra", "exchanges", "expired", "peak RSS MB",
             "CPU s", "requests by verb",

@@ -10,15 +10,15 @@ import Reconciler
 
 /// The benchmark's simulators: `identities` service principals, each with AcrPull on each of `registries`
 /// simulated registries, and N annotated namespaces seeded straight into the simulated cluster.
-final class BenchWorld: Sendable {
-    let kube: KubernetesSimulator
-    let azure: AzureSimulator
-    let registries: [String]
-    let identityNames: [String]
-    let directory: String
-    let kubeconfigPath: String
+package final class BenchWorld: Sendable {
+    package let kube: KubernetesSimulator
+    package let azure: AzureSimulator
+    package let registries: [String]
+    package let identityNames: [String]
+    package let directory: String
+    package let kubeconfigPath: String
     /// The pullkeeper config for `pullkeeper run`.
-    let configPath: String
+    package let configPath: String
 
     private init(
         kube: KubernetesSimulator, azure: AzureSimulator, registries: [String], identityNames: [String],
@@ -33,7 +33,7 @@ final class BenchWorld: Sendable {
         self.configPath = configPath
     }
 
-    static func start(
+    package static func start(
         identities: Int, registries: Int, lifetime: Duration, keys: AzureSimulatorKeys, directory: String
     ) async throws -> BenchWorld {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -91,7 +91,7 @@ final class BenchWorld: Sendable {
     }
 
     /// Namespace `k` uses identity `k % I` and registry `(k / I) % R`, so every identity × registry is used.
-    func seed(namespaces count: Int, prefix: String = "bench") throws {
+    package func seed(namespaces count: Int, prefix: String = "bench") throws {
         for index in 0..<count {
             let identity = identityNames[index % identityNames.count]
             let registry = registries[(index / identityNames.count) % registries.count]
@@ -110,12 +110,12 @@ final class BenchWorld: Sendable {
     }
 
     /// `pullkeeper run` as a child process against this world, without client-side rate limit.
-    func controller(workers: Int, once: Bool = false) throws -> ControllerProcess {
+    package func controller(workers: Int, once: Bool = false) throws -> ControllerProcess {
         try ControllerProcess(kubeconfig: kubeconfigPath, config: configPath, workers: workers, once: once)
     }
 
     /// Successful writes (create, update, patch, delete) by resource, and every request by verb.
-    func requestCounts() -> (writes: Int, byVerb: [String: Int]) {
+    package func requestCounts() -> (writes: Int, byVerb: [String: Int]) {
         var byVerb: [String: Int] = [:]
         var writes = 0
         for (key, count) in kube.requestCounts() {
@@ -128,7 +128,7 @@ final class BenchWorld: Sendable {
     }
 
     /// Namespaces whose Secret exists and whose default service account lists it.
-    func synced(_ names: [String]) -> Int {
+    package func synced(_ names: [String]) -> Int {
         let secrets = Set(kube.objects(.secrets).compactMap { $0.value(at: ["metadata", "namespace"])?.stringValue })
         let attached = Set(
             kube.objects(.serviceAccounts).filter { account in
@@ -141,7 +141,7 @@ final class BenchWorld: Sendable {
     }
 
     /// `refreshed-at` and `expires-at` of every managed Secret, by namespace.
-    func secretTimes() -> [String: (refreshed: String, expires: Date?)] {
+    package func secretTimes() -> [String: (refreshed: String, expires: Date?)] {
         var times: [String: (String, Date?)] = [:]
         for secret in kube.objects(.secrets) {
             guard let namespace = secret.value(at: ["metadata", "namespace"])?.stringValue,
@@ -155,7 +155,7 @@ final class BenchWorld: Sendable {
         return times
     }
 
-    func stop() async {
+    package func stop() async {
         await azure.shutdown()
         await kube.shutdown()
         try? FileManager.default.removeItem(atPath: directory)

@@ -7,6 +7,7 @@ import Logging
 import PullKeeperConfig
 import PullKeeperConfigLoader
 import PullKeeperCore
+import PullKeeperTesting
 import Reconciler
 
 /// The chaos run of issue 9: many namespaces, short token lifetimes, and at once 20 % of API writes failing,
@@ -60,7 +61,7 @@ public struct ChaosRun: Sendable {
     }
 
     /// The identities the namespaces are spread over (ready-made ones: secret, certificate, IMDS, workload).
-    static let identities = ["sp-secret", "managed", "workload", "sp-cert"]
+    package static let identities = ["sp-secret", "managed", "workload", "sp-cert"]
 
     public func run(
         directory: String, keys: AzureSimulatorKeys? = nil, progress: @Sendable (String) -> Void = { _ in }
@@ -87,7 +88,7 @@ public struct ChaosRun: Sendable {
         }
     }
 
-    func run(in world: SimulatedWorld, progress: @Sendable (String) -> Void) async throws -> Report {
+    package func run(in world: SimulatedWorld, progress: @Sendable (String) -> Void) async throws -> Report {
         let names = (0..<namespaces).map { "chaos-\($0)" }
         let foreign = try seed(world, names: names)
         let capture = LogCapture()
@@ -179,7 +180,7 @@ public struct ChaosRun: Sendable {
     }
 
     /// Opted-in namespaces spread over the identities, plus foreign objects that must never change.
-    func seed(_ world: SimulatedWorld, names: [String]) throws -> ForeignObjects {
+    package func seed(_ world: SimulatedWorld, names: [String]) throws -> ForeignObjects {
         let kube = world.kubernetes
         var foreign = ForeignObjects()
         for (index, name) in names.enumerated() {
@@ -218,29 +219,29 @@ public struct ChaosRun: Sendable {
 }
 
 /// Objects pullkeeper must leave alone, with their resourceVersions at the start.
-struct ForeignObjects {
-    var keys: [(resource: ResourceType, namespace: String, name: String)] = []
-    var versions: [String: String] = [:]
+package struct ForeignObjects {
+    package var keys: [(resource: ResourceType, namespace: String, name: String)] = []
+    package var versions: [String: String] = [:]
 
-    mutating func add(_ resource: ResourceType, _ namespace: String, _ name: String) {
+    package mutating func add(_ resource: ResourceType, _ namespace: String, _ name: String) {
         keys.append((resource, namespace, name))
     }
 
-    mutating func snapshot(_ kube: KubernetesSimulator) {
+    package mutating func snapshot(_ kube: KubernetesSimulator) {
         for key in keys {
             versions["\(key.namespace)/\(key.name)/\(key.resource.plural)"] = Self.version(kube, key)
         }
     }
 
     /// How many changed or vanished.
-    func modified(in kube: KubernetesSimulator) -> Int {
+    package func modified(in kube: KubernetesSimulator) -> Int {
         keys.filter { key in
             let before = versions["\(key.namespace)/\(key.name)/\(key.resource.plural)"]
             return before == nil || Self.version(kube, key) != before
         }.count
     }
 
-    static func version(
+    package static func version(
         _ kube: KubernetesSimulator, _ key: (resource: ResourceType, namespace: String, name: String)
     )
         -> String?
@@ -253,21 +254,21 @@ struct ForeignObjects {
 /// Samples every managed Secret: counts Secrets that expired, valid ones that were deleted or replaced by something
 /// invalid, and collects every password seen (for the leak scan). Only Secrets whose resourceVersion changed are
 /// decoded again, so a sample of thousands of Secrets stays cheap next to the controller it watches.
-struct ChaosMonitor {
-    let names: [String]
-    var valid: [String: Bool] = [:]
-    var expired: Set<String> = []
-    var lost = 0
-    var passwords: Set<String> = []
+package struct ChaosMonitor {
+    package let names: [String]
+    package var valid: [String: Bool] = [:]
+    package var expired: Set<String> = []
+    package var lost = 0
+    package var passwords: Set<String> = []
     /// Per namespace: the resourceVersion judged, whether its payload is whole, and its expiry.
     private var judged: [String: (version: String, whole: Bool, expires: Date?)] = [:]
 
-    init(names: [String]) {
+    package init(names: [String]) {
         self.names = names
     }
 
     /// One sample; true when every namespace has a valid Secret attached to its default service account.
-    mutating func sample(_ kube: KubernetesSimulator, now: Date) -> Bool {
+    package mutating func sample(_ kube: KubernetesSimulator, now: Date) -> Bool {
         var present: Set<String> = []
         for secret in kube.objects(.secrets) where secret.value(at: ["metadata", "name"])?.stringValue == "acr-pull" {
             guard let namespace = secret.value(at: ["metadata", "namespace"])?.stringValue else { continue }
@@ -303,10 +304,10 @@ struct ChaosMonitor {
         return all
     }
 
-    enum State { case valid, expired, invalid, missing }
+    package enum State { case valid, expired, invalid, missing }
 
     /// Whether the payload decodes and matches its content hash, and when it expires.
-    mutating func judge(_ secret: JSONValue) -> (whole: Bool, expires: Date?) {
+    package mutating func judge(_ secret: JSONValue) -> (whole: Bool, expires: Date?) {
         let annotations = secret.value(at: ["metadata", "annotations"])
         guard let encoded = secret.value(at: ["data", SecretLayout.dockerConfigJSONKey])?.stringValue,
             let data = Data(base64Encoded: encoded), case .success(let config) = DockerConfig.decode(data),
@@ -321,10 +322,10 @@ struct ChaosMonitor {
 
 /// Counts secret material in log lines, Events and metric labels: every password seen in a Secret, the ready-made
 /// client secrets, admin passwords and federated token, and anything shaped like a JWT.
-struct LeakScan {
-    let needles: [String]
+package struct LeakScan {
+    package let needles: [String]
 
-    init(world: SimulatedWorld, observedPasswords: Set<String>) {
+    package init(world: SimulatedWorld, observedPasswords: Set<String>) {
         let made = world.readyMade
         // Tokens are JWTs, caught by their common prefix below; other passwords (static ones) one by one.
         var needles = observedPasswords.filter { !$0.hasPrefix("eyJ") } + [made.envClientSecret]
@@ -338,7 +339,7 @@ struct LeakScan {
         self.needles = needles.filter { $0.count >= 3 }
     }
 
-    func count(lines: [String], events: [JSONValue], metrics: String) -> Int {
+    package func count(lines: [String], events: [JSONValue], metrics: String) -> Int {
         let texts = lines + events.map(\.jsonString) + [metrics]
         return texts.reduce(0) { total, text in total + (needles.contains { text.contains($0) } ? 1 : 0) }
     }

@@ -2,11 +2,11 @@ import Foundation
 
 /// `pullkeeper run` as a child process, so that the benchmark measures the controller's own memory and CPU apart
 /// from the simulators it talks to (they share the benchmark's process).
-final class ControllerProcess: @unchecked Sendable {
+package final class ControllerProcess: @unchecked Sendable {
     private let process = Process()
 
     /// Starts `pullkeeper run` (this very binary) against `kubeconfig` with `config`.
-    init(kubeconfig: String, config: String, workers: Int, once: Bool = false) throws {
+    package init(kubeconfig: String, config: String, workers: Int, once: Bool = false) throws {
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments =
             [
@@ -18,19 +18,19 @@ final class ControllerProcess: @unchecked Sendable {
         try process.run()
     }
 
-    var pid: Int32 { process.processIdentifier }
+    package var pid: Int32 { process.processIdentifier }
 
-    var isRunning: Bool { process.isRunning }
+    package var isRunning: Bool { process.isRunning }
 
     /// Resets the peak RSS to the current one (Linux `clear_refs` 5).
-    func resetPeak() {
+    package func resetPeak() {
         guard let handle = FileHandle(forWritingAtPath: "/proc/\(pid)/clear_refs") else { return }
         handle.write(Data("5".utf8))
         try? handle.close()
     }
 
     /// `VmHWM` of the child, in bytes.
-    var peakRSSBytes: Int? {
+    package var peakRSSBytes: Int? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             let number = line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first
@@ -40,7 +40,7 @@ final class ControllerProcess: @unchecked Sendable {
     }
 
     /// User + system CPU seconds of the child so far (`/proc/<pid>/stat` fields 14 and 15).
-    var cpuSeconds: Double {
+    package var cpuSeconds: Double {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = text.lastIndex(of: ")")
         else { return 0 }
@@ -52,13 +52,13 @@ final class ControllerProcess: @unchecked Sendable {
 
     /// SIGTERM, then waits for the exit; returns the exit code.
     @discardableResult
-    func stop() async -> Int32 {
+    package func stop() async -> Int32 {
         if process.isRunning { process.terminate() }
         return await waitForExit()
     }
 
     /// Waits for the child to end by itself (`--once`).
-    func waitForExit() async -> Int32 {
+    package func waitForExit() async -> Int32 {
         while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         return process.terminationStatus
     }

@@ -8,17 +8,17 @@ import PullKeeperConfigLoader
 import Reconciler
 
 /// The demo's namespaces, each showing one behaviour, and how to judge the outcome.
-struct DemoScenario: Sendable {
-    let world: SimulatedWorld
-    let admin: HTTPKubernetesClient
+package struct DemoScenario: Sendable {
+    package let world: SimulatedWorld
+    package let admin: HTTPKubernetesClient
     /// The demo's pullkeeper config file (the ready-made one plus a label selector and a restricted identity).
-    let configPath: String
+    package let configPath: String
 
     /// Namespaces that must end with a valid Secret.
-    static let expected = ["team-a", "team-b", "team-c", "team-d", "labelled", "static-admin"]
+    package static let expected = ["team-a", "team-b", "team-c", "team-d", "labelled", "static-admin"]
 
     /// Appended to the ready-made config by `SimulatedWorld` (top-level keys only: identities come later).
-    static let configExtra = """
+    package static let configExtra = """
         refresh:
           fraction: 0.5
           jitter: 0.1
@@ -26,7 +26,7 @@ struct DemoScenario: Sendable {
 
         """
 
-    init(world: SimulatedWorld) throws {
+    package init(world: SimulatedWorld) throws {
         self.world = world
         let (configuration, _) = try KubernetesConfigurationLoader(environment: [:]).load(
             kubeconfig: world.kubeconfigPath)
@@ -38,11 +38,11 @@ struct DemoScenario: Sendable {
         configPath = world.directory + "/demo-config.yaml"
     }
 
-    var registry: String { world.readyMade.registry }
-    var denied: String { world.readyMade.deniedRegistry }
+    package var registry: String { world.readyMade.registry }
+    package var denied: String { world.readyMade.deniedRegistry }
 
     /// Creates the namespaces (and the objects some of them need).
-    func createNamespaces() async throws {
+    package func createNamespaces() async throws {
         let made = world.readyMade
         let q = { (text: String) in "\"\(text)\"" }
         // The ready-made config plus a label selector and an identity restricted to one registry (its
@@ -96,7 +96,7 @@ struct DemoScenario: Sendable {
     }
 
     /// The controller, as `pullkeeper run` builds it, with metrics on a free loopback port.
-    func runtime() async throws -> ControllerRuntime {
+    package func runtime() async throws -> ControllerRuntime {
         let config = try ConfigLoader.load(path: configPath)
         var (kubernetes, _) = try KubernetesConfigurationLoader(environment: [:]).load(
             kubeconfig: world.kubeconfigPath)
@@ -110,7 +110,7 @@ struct DemoScenario: Sendable {
                 logger: logger))
     }
 
-    var introduction: String {
+    package var introduction: String {
         """
         Simulated cluster: \(world.kubernetes.baseURL)   simulated Azure: \(world.azure.baseURL)
         Registries: \(registry) (every identity may pull), \(denied) (nobody may)
@@ -127,7 +127,7 @@ struct DemoScenario: Sendable {
     }
 
     /// The table rows: managed Secrets, and what the controller thinks of each namespace.
-    func rows(states: [String: NamespaceState]) async -> [StatusRow] {
+    package func rows(states: [String: NamespaceState]) async -> [StatusRow] {
         let config = try? ConfigLoader.load(path: configPath)
         let secrets =
             (try? await admin.listAll(
@@ -146,7 +146,7 @@ struct DemoScenario: Sendable {
 
     /// Whether the demo ended as it should: every expected Secret valid, the foreign one untouched, the refused
     /// namespace without a Secret.
-    func verdict() async -> (ok: Bool, summary: String) {
+    package func verdict() async -> (ok: Bool, summary: String) {
         var problems: [String] = []
         let now = Date()
         for name in Self.expected {

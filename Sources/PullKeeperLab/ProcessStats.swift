@@ -1,9 +1,9 @@
 import Foundation
 
 /// CPU time and resident memory of this process, from getrusage(2) and /proc (Linux).
-enum ProcessStats {
+package enum ProcessStats {
     /// User + system CPU seconds used so far.
-    static func cpuSeconds() -> Double {
+    package static func cpuSeconds() -> Double {
         var usage = rusage()
         guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
@@ -11,13 +11,13 @@ enum ProcessStats {
     }
 
     /// Peak resident set size since start (or since `resetPeak()`), in bytes: `VmHWM` of /proc/self/status.
-    static func peakRSSBytes() -> Int? { statusField("VmHWM") }
+    package static func peakRSSBytes() -> Int? { statusField("VmHWM") }
 
     /// Current resident set size in bytes (`VmRSS`).
-    static func rssBytes() -> Int? { statusField("VmRSS") }
+    package static func rssBytes() -> Int? { statusField("VmRSS") }
 
     /// Resets the peak to the current RSS (Linux `clear_refs` value 5), so each scenario reports its own peak.
-    static func resetPeak() {
+    package static func resetPeak() {
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
         handle.write(Data("5".utf8))
         try? handle.close()

@@ -17,7 +17,7 @@ public final class SimulatedWorld: Sendable {
     /// A pullkeeper config wired to the simulators (`PULLKEEPER_SIM_CONFIG`).
     public let configPath: String
 
-    init(
+    package init(
         kubernetes: KubernetesSimulator, azure: AzureSimulator, readyMade: ReadyMadeAzure, directory: String,
         kubeconfigPath: String, configPath: String
     ) {
@@ -90,14 +90,14 @@ public final class SimulatedWorld: Sendable {
 }
 
 /// Writes atomically with mode 0600 (kubeconfigs and configs next to secrets).
-func writePrivateFile(_ text: String, to path: String) throws {
+package func writePrivateFile(_ text: String, to path: String) throws {
     let url = URL(fileURLWithPath: path)
     let temporary = url.deletingLastPathComponent()
         .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
     guard
         FileManager.default.createFile(
             atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-    else { throw CommandFailure(message: "cannot write \(path)", exitCode: 1) }
+    else { throw LabFailure("cannot write \(path)") }
     if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
     try FileManager.default.moveItem(at: temporary, to: url)
 }

@@ -1,4 +1,5 @@
 import Logging
+import PullKeeperTesting
 import Synchronization
 
 /// Keeps every log line in memory (message and metadata rendered as text), for leak scans in tests and the chaos
@@ -21,30 +22,30 @@ public final class LogCapture: Sendable {
     /// Every line so far.
     public var all: [String] { lines.withLock { $0 } }
 
-    func append(_ line: String) {
+    public func append(_ line: String) {
         lines.withLock { lines in
             if lines.count < limit { lines.append(line) }
         }
     }
 }
 
-struct CapturingLogHandler: LogHandler {
-    let label: String
-    let capture: LogCapture
-    var logLevel: Logger.Level = .trace
-    var metadata: Logger.Metadata = [:]
+public struct CapturingLogHandler: LogHandler {
+    public let label: String
+    public let capture: LogCapture
+    public var logLevel: Logger.Level = .trace
+    public var metadata: Logger.Metadata = [:]
 
-    init(label: String, capture: LogCapture) {
+    public init(label: String, capture: LogCapture) {
         self.label = label
         self.capture = capture
     }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    public func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperTesting
 import Testing
 
 @testable import AzureAuth

@@ -1,6 +1,7 @@
 import AzureSimulator
 import Foundation
 import Logging
+import PullKeeperTesting
 import Testing
 
 @testable import AzureAuth

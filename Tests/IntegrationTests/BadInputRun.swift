@@ -7,6 +7,8 @@ import Logging
 import PullKeeperCommands
 import PullKeeperConfig
 import PullKeeperCore
+import PullKeeperLab
+import PullKeeperTesting
 import Reconciler
 import Synchronization
 

@@ -1,6 +1,7 @@
 import Foundation
 import PullKeeperCommands
 import PullKeeperCore
+import PullKeeperLab
 import Testing
 
 extension Integration {

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Controller
 import Foundation
 import KubernetesClient
 import KubernetesSimulator

@@ -9,6 +9,7 @@ import PullKeeperCommands
 import PullKeeperConfig
 import PullKeeperConfigLoader
 import PullKeeperCore
+import PullKeeperLab
 import Reconciler
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PullKeeperTesting
 import Synchronization
 
 /// An in-memory LogHandler (no bootstrap): every message with its metadata, rendered as text.
