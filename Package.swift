@@ -93,6 +93,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -182,7 +183,14 @@ let package = Package(
         // MARK: What tests share: an in-memory Kubernetes, a manual clock, fakes with fault injection
         .target(
             name: "PullKeeperTesting",
-            dependencies: ["PullKeeperCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "PullKeeperCore", "KubernetesClient", "KubernetesSimulator", "AzureAuth", "AzureSimulator",
+                "Controller", "Reconciler",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
 
         // MARK: Tests
@@ -191,7 +199,14 @@ let package = Package(
         .testTarget(
             name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "PullKeeperConfigLoader", "YAML"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "AzureAuth", "PullKeeperConfig"]),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: [
+                "Controller", "AzureAuth", "PullKeeperConfig", "PullKeeperConfigLoader", "PullKeeperCore",
+                "PullKeeperTesting", "PullKeeperLab", "KubernetesClient", "KubernetesModel", "KubernetesSimulator",
+                "AzureSimulator", "Reconciler",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "PullKeeperConfig"]),
         .testTarget(name: "PullKeeperCommandsTests", dependencies: ["PullKeeperCommands"]),
         .testTarget(name: "KubernetesModelTests", dependencies: ["KubernetesModel", "PullKeeperCore"]),
@@ -209,7 +224,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "AzureAuthTests", dependencies: ["AzureAuth", "AzureSimulator", "SimulatorPKI"]),
+        .testTarget(
+            name: "AzureAuthTests", dependencies: ["AzureAuth", "AzureSimulator", "SimulatorPKI", "PullKeeperTesting"]),
         .testTarget(
             name: "AzureSimulatorTests",
             dependencies: [

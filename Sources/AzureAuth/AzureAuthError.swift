@@ -11,7 +11,7 @@ public struct AzureAuthError: Error, Sendable, CustomStringConvertible {
             case invalidClientSecret, expiredClientSecret, applicationNotFound, tenantNotFound
             case invalidClientAssertion, federatedCredentialMismatch, invalidScope, resourceNotFound
             case entraRejected, identityNotFound, managedIdentityRejected
-            case registryDenied, registryRejected
+            case registryDenied, registryRejected, credentialRejected
             case invalidConfiguration, unreadableFile, invalidCertificate
             case malformedResponse, responseTooLarge, invalidJWT, expiredToken
         }
@@ -51,6 +51,9 @@ public struct AzureAuthError: Error, Sendable, CustomStringConvertible {
         public static let registryDenied = Code(kind: .registryDenied)
         /// The registry answered another 4xx (terminal).
         public static let registryRejected = Code(kind: .registryRejected)
+        /// The registry refused a new credential when it was tried the way a pulling client would (the self-check):
+        /// it is never handed out; retryable, since the next request gets another one.
+        public static let credentialRejected = Code(kind: .credentialRejected)
         /// A configuration value is missing or invalid.
         public static let invalidConfiguration = Code(kind: .invalidConfiguration)
         /// A secret, certificate or token file could not be read or is empty.
@@ -100,7 +103,7 @@ public struct AzureAuthError: Error, Sendable, CustomStringConvertible {
     /// Whether the same request may succeed later (network, throttling, 5xx).
     public var isRetryable: Bool {
         switch code.kind {
-        case .network, .throttled, .serverUnavailable: true
+        case .network, .throttled, .serverUnavailable, .credentialRejected: true
         default: false
         }
     }

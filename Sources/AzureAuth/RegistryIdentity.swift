@@ -7,7 +7,7 @@ public struct RegistryIdentity: Sendable {
         /// An Entra ID credential whose token is exchanged at the registry.
         case entra(any TokenCredential)
         /// A username and password used as they are.
-        case `static`(StaticCredential)
+        case `static`(any StaticLoginSource)
     }
 
     /// The configured name (`ci-sp`), used in cache keys, logs and error messages.

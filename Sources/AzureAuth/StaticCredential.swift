@@ -1,57 +1,42 @@
 import Foundation
 
-/// A registry username and password used as they are (admin account, service principal app ID + password,
-/// repository-scoped token): no Entra ID, no exchange. Files are re-read on every use.
-public struct StaticCredential: Sendable, Hashable {
-    /// A literal username, or nil to read `usernameFile`.
-    public var username: String?
-    public var usernameFile: String?
-    public var passwordFile: String
-    /// The second password (ACR admin accounts and tokens have two), used when the first is missing.
-    public var password2File: String?
+/// Where a static identity's username and passwords come from (the admin account, a service principal's app ID
+/// and password, a repository-scoped token): files, re-read on every use, so rotation needs no restart.
+public protocol StaticLoginSource: Sendable {
+    /// The logins to try in order (`password`, then `password2`): every one whose files can be read. Throws
+    /// `unreadableFile` naming each file and why when none can.
+    func logins() throws -> [RegistryLogin]
+}
 
-    public init(
-        username: String? = nil, usernameFile: String? = nil, passwordFile: String, password2File: String? = nil
-    ) {
-        self.username = username
-        self.usernameFile = usernameFile
-        self.passwordFile = passwordFile
-        self.password2File = password2File
-    }
-
-    /// The first usable username + password: `password`, falling back to `password2` when the first file is
-    /// missing or empty.
-    public func login() throws -> RegistryLogin {
-        let logins = try allLogins()
-        guard let first = logins.first else {
-            throw AzureAuthError(
-                code: .unreadableFile,
-                detail: "cannot read the password file \(passwordFile)"
-                    + (password2File.map { " nor the password2 file \($0)" } ?? ""))
-        }
-        return first
-    }
-
-    /// Every readable login, `password` first then `password2`: a caller whose registry refuses the first tries
-    /// the next.
-    public func allLogins() throws -> [RegistryLogin] {
-        let user = try readUsername()
-        var logins: [RegistryLogin] = []
-        if let password = try? SecretFile.read(passwordFile, what: "password") {
-            logins.append(RegistryLogin(username: user, password: password))
-        }
-        if let path = password2File, let password = try? SecretFile.read(path, what: "password2") {
-            logins.append(RegistryLogin(username: user, password: password))
-        }
-        return logins
-    }
-
-    private func readUsername() throws -> String {
-        if let username, !username.isEmpty { return username }
-        guard let usernameFile else {
+/// Reads a static identity's files, fresh on every call.
+public enum StaticLogins {
+    /// `password` then `password2`, each whose file can be read; when none can, the error names every file and
+    /// why (a missing or empty file is said so, never silently skipped).
+    public static func read(
+        username: String?, usernameFile: String?, passwordFile: String, password2File: String?
+    ) throws -> [RegistryLogin] {
+        let user: String
+        if let username, !username.isEmpty {
+            user = username
+        } else if let usernameFile {
+            user = try SecretFile.read(usernameFile, what: "username")
+        } else {
             throw AzureAuthError(code: .invalidConfiguration, detail: "static credential has no username")
         }
-        return try SecretFile.read(usernameFile, what: "username")
+        var logins: [RegistryLogin] = []
+        var problems: [String] = []
+        for (path, what) in [(passwordFile, "password"), (password2File, "password2")] {
+            guard let path else { continue }
+            do {
+                logins.append(RegistryLogin(username: user, password: try SecretFile.read(path, what: what)))
+            } catch let error as AzureAuthError {
+                problems.append(error.detail)
+            }
+        }
+        guard !logins.isEmpty else {
+            throw AzureAuthError(code: .unreadableFile, detail: problems.joined(separator: "; "))
+        }
+        return logins
     }
 }
 

@@ -28,8 +28,10 @@ extension TokenProvider {
     /// joins or starts the one request for `key`. A failed request does not throw away a cached value that is
     /// still valid: callers it is good enough for get it (as azcore does), and the next caller due for a newer one
     /// tries again; with nothing valid cached, the error is the answer.
+    /// `ttl` bounds how long a value without an expiry is reused (static logins); without it, forever.
     func shared<Value: Expiring>(
-        read: () -> Entry<Value>?, write: (Entry<Value>?) -> Void, mustExpireAfter: Date? = nil, logger: Logger,
+        read: () -> Entry<Value>?, write: (Entry<Value>?) -> Void, mustExpireAfter: Date? = nil,
+        ttl: Duration? = nil, logger: Logger,
         fetch: @escaping @Sendable (isolated TokenProvider) async throws -> Value
     ) async throws -> Value {
         // Re-read after every suspension: while we waited, another caller may have cached or started a newer one.
@@ -55,7 +57,11 @@ extension TokenProvider {
         write(.inFlight(task))
         do {
             let value = try checked(try await task.value)
-            write(.ready(value, refreshAt: refreshTime(for: value.expiry, obtained: now())))
+            let obtained = now()
+            let refreshAt =
+                value.expiry == nil && ttl != nil
+                ? obtained.addingTimeInterval(ttl?.seconds ?? 0) : refreshTime(for: value.expiry, obtained: obtained)
+            write(.ready(value, refreshAt: refreshAt))
             if let expiry = value.expiry {
                 logger.debug("token cached", metadata: ["token.expires_at": "\(expiry)"])
             }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import PullKeeperCore
@@ -5,6 +6,11 @@ import PullKeeperCore
 /// The token cache shared by the whole process: one entry per identity × registry × scope, single-flight
 /// (concurrent callers share one request, including the Entra ID / IMDS step, which is itself shared per
 /// identity × audience across registries), refreshed ahead of expiry, never handing out an expired token.
+///
+/// With a `probe`, every new credential is tried against its registry as part of that one request (the
+/// self-check): a credential the registry refuses is never cached nor handed out, and callers sharing the request
+/// share the check. Static logins are checked the same way (`password`, then `password2`) and trusted for
+/// `staticRecheck`, since a password rotated at the registry brings no file change.
 public actor TokenProvider {
     enum Entry<Value: Sendable> {
         case ready(Value, refreshAt: Date)
@@ -23,6 +29,8 @@ public actor TokenProvider {
     }
 
     private let acr: ACRClient
+    let probe: RegistryProbe?
+    let staticRecheck: Duration
     let refreshMargin: Duration
     private let imdsLimiter: TokenBucket
     let now: @Sendable () -> Date
@@ -40,10 +48,13 @@ public actor TokenProvider {
     public init(
         transport: any HTTPTransport, refreshMargin: Duration = .seconds(300),
         imdsLimiter: TokenBucket = .instanceMetadata(), registryRetry: RetryPolicy = .none,
+        probe: RegistryProbe? = nil, staticRecheck: Duration = .seconds(300),
         now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
         observer: (@Sendable (TokenRequestRecord) -> Void)? = nil
     ) {
         self.observer = observer
+        self.probe = probe
+        self.staticRecheck = staticRecheck
         self.acr = ACRClient(transport: transport, retry: registryRetry)
         self.refreshMargin = refreshMargin
         self.imdsLimiter = imdsLimiter
@@ -65,11 +76,23 @@ public actor TokenProvider {
         let logger = scoped
         do {
             switch identity.kind {
-            case .static(let credential):
-                let login = try credential.login()
-                return RegistryCredential(
-                    loginServer: registry.loginServer, username: login.username, password: login.password,
-                    expiresOn: nil, kind: .static)
+            case .static(let source):
+                let logins = try source.logins()
+                guard let probe else {
+                    return RegistryCredential(
+                        loginServer: registry.loginServer, username: logins[0].username, password: logins[0].password,
+                        expiresOn: nil, kind: .static)
+                }
+                // The key holds the logins' fingerprint: new file contents are a new entry, checked again.
+                let key = RegistryKey(
+                    identity: identity.name, loginServer: registry.loginServer,
+                    scope: "static:" + Self.fingerprint(logins))
+                return try await shared(
+                    read: { registryTokens[key] }, write: { registryTokens[key] = $0 }, ttl: staticRecheck,
+                    logger: logger
+                ) { provider in
+                    try await provider.firstAccepted(logins, registry: registry, probe: probe, logger: logger)
+                }
             case .entra(let credential):
                 let key = RegistryKey(identity: identity.name, loginServer: registry.loginServer, scope: scope ?? "")
                 return try await shared(
@@ -127,9 +150,10 @@ public actor TokenProvider {
             } expiry: {
                 $0.expiresOn
             }
-            return RegistryCredential(
+            let credential = RegistryCredential(
                 loginServer: registry.loginServer, username: RegistryCredential.tokenUsername,
                 password: token.token, expiresOn: token.expiresOn, kind: .accessToken)
+            return try await selfChecked(credential, registry: registry, scope: scope, logger: logger)
         }
         let entraKey = EntraKey(identity: identity.name, scope: identity.scope)
         let accessToken = try await shared(
@@ -149,9 +173,68 @@ public actor TokenProvider {
         } expiry: {
             $0.expiresOn
         }
-        return RegistryCredential(
+        let credential = RegistryCredential(
             loginServer: registry.loginServer, username: RegistryCredential.tokenUsername, password: refresh.token,
             expiresOn: refresh.expiresOn, kind: .refreshToken)
+        return try await selfChecked(credential, registry: registry, scope: nil, logger: logger)
+    }
+
+    /// Tries a new credential against its registry (when a probe is set): refused, it is an error and never
+    /// cached; a registry that cannot be asked now is a retryable error.
+    private func selfChecked(
+        _ credential: RegistryCredential, registry: RegistryTarget, scope: String?, logger: Logger
+    ) async throws -> RegistryCredential {
+        guard let probe else { return credential }
+        let login = RegistryLogin(username: credential.username, password: credential.password)
+        switch await probe.check(
+            login, loginServer: registry.loginServer, scope: scope, tls: registry.tls, logger: logger)
+        {
+        case .accepted:
+            return credential
+        case .rejected(let reason):
+            throw AzureAuthError(
+                code: .credentialRejected, detail: "the registry refused the new credential: \(reason)",
+                registry: registry.loginServer)
+        case .unavailable(let reason):
+            throw AzureAuthError(
+                code: .serverUnavailable, detail: "self-check: the registry is unavailable: \(reason)",
+                registry: registry.loginServer)
+        }
+    }
+
+    /// The first static login the registry accepts, `password` before `password2`.
+    private func firstAccepted(
+        _ logins: [RegistryLogin], registry: RegistryTarget, probe: RegistryProbe, logger: Logger
+    ) async throws -> RegistryCredential {
+        var refusals: [String] = []
+        for (index, login) in logins.enumerated() {
+            switch await probe.check(login, loginServer: registry.loginServer, tls: registry.tls, logger: logger) {
+            case .accepted:
+                if index > 0 { logger.notice("registry refused password, using password2") }
+                return RegistryCredential(
+                    loginServer: registry.loginServer, username: login.username, password: login.password,
+                    expiresOn: nil, kind: .static)
+            case .rejected(let reason):
+                refusals.append("\(index == 0 ? "password" : "password2"): \(reason)")
+            case .unavailable(let reason):
+                throw AzureAuthError(
+                    code: .serverUnavailable, detail: "self-check: the registry is unavailable: \(reason)",
+                    registry: registry.loginServer)
+            }
+        }
+        throw AzureAuthError(
+            code: .credentialRejected,
+            detail: "the registry refused every static password (\(refusals.joined(separator: "; ")))",
+            registry: registry.loginServer)
+    }
+
+    /// A digest of logins, for cache keys (never the logins themselves).
+    static func fingerprint(_ logins: [RegistryLogin]) -> String {
+        var hasher = SHA256()
+        for login in logins {
+            hasher.update(data: Data("\(login.username)\u{0}\(login.password)\u{0}".utf8))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     private func fetchEntra(

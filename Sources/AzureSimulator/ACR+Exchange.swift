@@ -29,7 +29,7 @@ extension AzureSimulator {
         guard let aad = SimJWT.parse(token), aad.algorithm == "RS256", aad.verify(with: entraKey.publicKey) else {
             return acrError(401, "UNAUTHORIZED", "the access token is not a valid Entra ID token")
         }
-        let now = Int(Date().timeIntervalSince1970)
+        let now = Int(configuration.now().timeIntervalSince1970)
         guard let expiry = aad.integer("exp"), expiry > now else {
             return acrError(401, "UNAUTHORIZED", "the access token has expired")
         }
@@ -70,7 +70,7 @@ extension AzureSimulator {
     func verifiedRegistryToken(_ token: String, service: String, grantType: String?) -> SimJWT? {
         guard let jwt = SimJWT.parse(token), jwt.algorithm == "RS256", jwt.verify(with: signingKey.publicKey),
             jwt.string("aud")?.lowercased() == service.lowercased(), jwt.string("iss") == configuration.acrIssuer,
-            let expiry = jwt.integer("exp"), expiry > Int(Date().timeIntervalSince1970)
+            let expiry = jwt.integer("exp"), expiry > Int(configuration.now().timeIntervalSince1970)
         else { return nil }
         if let grantType, jwt.string("grant_type") != grantType { return nil }
         return jwt

@@ -25,6 +25,8 @@ public final class AzureSimulator: Sendable {
         /// Largest request body accepted; larger ones get 413.
         public var maxBodyBytes: Int
         public var logger: Logger
+        /// The simulator's wall clock: tokens are issued and checked against it (tests pass a manual one).
+        public var now: @Sendable () -> Date = { Date() }
 
         public init(
             lifetimes: TokenLifetimes = TokenLifetimes(),

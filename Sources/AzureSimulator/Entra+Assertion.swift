@@ -72,7 +72,7 @@ extension AzureSimulator {
     }
 
     private func checkTimeWindow(_ jwt: SimJWT) throws {
-        let now = Int(Date().timeIntervalSince1970)
+        let now = Int(configuration.now().timeIntervalSince1970)
         let skew = Int(configuration.assertionClockSkew.components.seconds)
         guard let expiry = jwt.integer("exp") else {
             throw EntraError.assertionTime("The assertion has no integer exp.")

@@ -64,7 +64,7 @@ extension AzureSimulator {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss'Z'"
-        let timestamp = formatter.string(from: Date())
+        let timestamp = formatter.string(from: configuration.now())
         let description =
             "AADSTS\(failure.code): \(failure.message)\r\nTrace ID: \(trace)\r\n"
             + "Correlation ID: \(correlation)\r\nTimestamp: \(timestamp)"

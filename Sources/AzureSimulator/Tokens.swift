@@ -13,7 +13,7 @@ extension AzureSimulator {
     func mintEntraToken(
         tenantID: String, clientID: String, objectID: String, resource: String, lifetime: Duration
     ) throws -> MintedToken {
-        let now = Int(Date().timeIntervalSince1970)
+        let now = Int(configuration.now().timeIntervalSince1970)
         let seconds = max(1, Int(lifetime.components.seconds))
         let claims: [String: Any] = [
             "aud": resource, "iss": "https://sts.windows.net/\(tenantID)/", "iat": now, "nbf": now - 5,
@@ -30,7 +30,7 @@ extension AzureSimulator {
     func mintRegistryToken(
         service: String, subject: String, tenant: String?, lifetime: Duration, extraClaims: [String: Any]
     ) throws -> MintedToken {
-        let now = Int(Date().timeIntervalSince1970)
+        let now = Int(configuration.now().timeIntervalSince1970)
         let seconds = max(1, Int(lifetime.components.seconds))
         var claims: [String: Any] = [
             "jti": UUID().uuidString.lowercased(), "sub": subject, "nbf": now - 5, "exp": now + seconds,
@@ -51,7 +51,7 @@ extension AzureSimulator {
         subject: String, audience: String = "api://AzureADTokenExchange", issuer: String? = nil,
         lifetime: Duration = .seconds(86_400)
     ) throws -> String {
-        let now = Int(Date().timeIntervalSince1970)
+        let now = Int(configuration.now().timeIntervalSince1970)
         let claims: [String: Any] = [
             "iss": issuer ?? configuration.oidcIssuer, "sub": subject, "aud": [audience], "iat": now, "nbf": now,
             "exp": now + Int(lifetime.components.seconds),

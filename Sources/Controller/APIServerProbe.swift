@@ -12,7 +12,7 @@ public actor APIServerProbe {
     let ttl: Duration
     let timeout: Duration
     let logger: Logger
-    private var last: (at: ContinuousClock.Instant, reachable: Bool)?
+    private var last: (at: ContinuousClock.Instant, problem: String?)?
     private var inFlight: Task<String?, Never>?
 
     /// A probe through `client`; answers are reused for `ttl`, a call taking longer than `timeout` counts as failed.
@@ -27,21 +27,25 @@ public actor APIServerProbe {
     }
 
     /// Whether the API server answered the last probe (made now when the remembered answer is older than `ttl`).
-    public func reachable() async -> Bool {
-        if let last, ContinuousClock.now - last.at < ttl { return last.reachable }
+    public func reachable() async -> Bool { await problem() == nil }
+
+    /// Why the API server cannot be used now (nil when it answered the last probe).
+    public func problem() async -> String? {
+        if let last, ContinuousClock.now - last.at < ttl { return last.problem }
         // Probes arriving together share one call.
         let task = inFlight ?? Task { [client, timeout] in await Self.call(client: client, timeout: timeout) }
         inFlight = task
         let failure = await task.value
         inFlight = nil
-        let reachable = failure == nil
-        if let failure, last?.reachable != false {
+        let wasReachable = last.map { $0.problem == nil }
+        if let failure, wasReachable != false {
             logger.warning("readiness: the API server did not answer the probe", metadata: ["error": "\(failure)"])
-        } else if reachable, last?.reachable == false {
+        } else if failure == nil, wasReachable == false {
             logger.info("readiness: the API server answers again")
         }
-        last = (ContinuousClock.now, reachable)
-        return reachable
+        let problem = failure.map { "the API server did not answer: \($0)" }
+        last = (ContinuousClock.now, problem)
+        return problem
     }
 
     /// nil when the API server answered, else what went wrong.

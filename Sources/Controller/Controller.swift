@@ -9,8 +9,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// The controller runtime: three informers (namespaces; Secrets carrying the managed-by label; service accounts),
-/// a work queue keyed by namespace, and workers that gather → decide → perform one write. A `Service`: graceful
-/// shutdown stops taking keys, lets in-flight passes finish, then stops the informers.
+/// a work queue keyed by namespace, and workers that run one pass per key (`Controller+Pass.swift`). A `Service`:
+/// graceful shutdown stops taking keys, lets in-flight passes finish, then stops the informers.
 public final class Controller: ServiceLifecycle.Service, Sendable {
     public struct Options: Sendable {
         /// Passes running at once.
@@ -24,17 +24,32 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         /// A watch that brings neither an event nor a bookmark for this long is restarted (a stalled connection
         /// must not leave the caches stale until the watch's own timeout).
         public var stallTimeout: Duration
+        /// How long the caches may take to fill before the log and `/readyz` say which one does not and why (a
+        /// missing permission must not leave a silent, never-ready controller). Waiting goes on after it.
+        public var cacheSyncTimeout: Duration
+        /// Failed writes of a namespace in a row before the failure is reported (Warning Event, warning log):
+        /// one 409 after a stale read is routine, the same error again and again is not.
+        public var visibleAfterFailures: Int
 
         public init(
             workers: Int = 8, watchTimeout: Duration = .seconds(300), once: Bool = false,
-            instance: String = "pullkeeper", stallTimeout: Duration = .seconds(90)
+            instance: String = "pullkeeper", stallTimeout: Duration = .seconds(90),
+            cacheSyncTimeout: Duration = .seconds(120), visibleAfterFailures: Int = 3
         ) {
             self.workers = workers
             self.watchTimeout = watchTimeout
             self.stallTimeout = stallTimeout
             self.once = once
             self.instance = instance
+            self.cacheSyncTimeout = cacheSyncTimeout
+            self.visibleAfterFailures = visibleAfterFailures
         }
+    }
+
+    /// Whether this replica can serve, and if not, why.
+    public struct Readiness: Sendable, Hashable {
+        public var ready: Bool
+        public var reason: String?
     }
 
     let client: any KubernetesClient
@@ -44,27 +59,27 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
     let events: EventRecorder?
     let logger: Logger
     let options: Options
+    let clock: RuntimeClock
     let canWrite: @Sendable () -> Bool
-    let now: @Sendable () -> Date
 
     let namespaces: Informer<Namespace>
     let secrets: Informer<Secret>
     let accounts: Informer<ServiceAccount>
     let secretIndex = NamespaceIndex()
     let accountIndex = NamespaceIndex()
-    public let queue = WorkQueue()
+    public let queue: WorkQueue
     /// Each namespace's last state, and how many are managed (kept with it: counting 10,000 on every pass adds up).
     let states = Mutex<(namespaces: [String: NamespaceState], managed: Int)>(([:], 0))
     /// Foreign Secrets found by a create that answered AlreadyExists, re-checked after a resync period.
     let foreignSecrets = Mutex<[String: (secret: ObservedSecret, seen: Date)]>([:])
-    let lastActivity = Mutex(ContinuousClock.now)
-    private let stopping = Mutex(false)
+    /// When the last pass ran or the last watch event arrived (`--once` stops after a quiet period).
+    let lastActivity: Mutex<Duration>
+    private let status = Mutex<(stopping: Bool, syncProblem: String?)>((false, nil))
 
     public init(
         client: any KubernetesClient, config: OperatorConfig, credentials: any CredentialSource,
-        metrics: ControllerMetrics,
-        events: EventRecorder?, logger: Logger, options: Options = Options(),
-        canWrite: @escaping @Sendable () -> Bool = { true }, now: @escaping @Sendable () -> Date = { Date() }
+        metrics: ControllerMetrics, events: EventRecorder?, logger: Logger, options: Options = Options(),
+        clock: RuntimeClock = .system, canWrite: @escaping @Sendable () -> Bool = { true }
     ) {
         self.client = client
         self.reconciler = Reconciler(config: config)
@@ -73,39 +88,50 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         self.events = events
         self.logger = logger
         self.options = options
+        self.clock = clock
         self.canWrite = canWrite
-        self.now = now
-        let resync = config.refresh.resync
+        queue = WorkQueue(clock: clock)
+        lastActivity = Mutex(clock.now())
+        func informerOptions(labelSelector: String? = nil, resync: Duration? = nil) -> Informer<Namespace>.Options {
+            .init(
+                labelSelector: labelSelector, watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout,
+                resyncPeriod: resync)
+        }
         namespaces = Informer(
-            client: client,
-            options: .init(
-                watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout, resyncPeriod: resync),
-            logger: logger)
+            client: client, options: informerOptions(resync: config.refresh.resync), logger: logger, clock: clock)
         secrets = Informer(
             client: client,
             options: .init(
                 labelSelector: "\(SecretLayout.managedByLabel)=\(SecretLayout.managedByValue)",
                 watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout),
-            logger: logger)
+            logger: logger, clock: clock)
         accounts = Informer(
             client: client, options: .init(watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout),
-            logger: logger)
+            logger: logger, clock: clock)
     }
 
     /// True once all three caches hold their first list.
     public var hasSynced: Bool { namespaces.hasSynced && secrets.hasSynced && accounts.hasSynced }
 
     /// True once graceful shutdown began (the replica reports itself unready from then on).
-    public var isStopping: Bool { stopping.withLock { $0 } }
+    public var isStopping: Bool { status.withLock { $0.stopping } }
+
+    /// Ready: caches synced and not shutting down; otherwise why not (for `/readyz`).
+    public var readiness: Readiness {
+        let (stopping, problem) = status.withLock { ($0.stopping, $0.syncProblem) }
+        if stopping { return Readiness(ready: false, reason: "shutting down") }
+        if hasSynced { return Readiness(ready: true) }
+        return Readiness(ready: false, reason: problem ?? "caches not synced yet")
+    }
 
     /// The state of every namespace seen so far (for `--once`, status and tests).
     public var namespaceStates: [String: NamespaceState] { states.withLock { $0.namespaces } }
 
     public func run() async throws {
         await withTaskGroup(of: Void.self) { background in
-            background.addTask { try? await self.namespaces.run() }
-            background.addTask { try? await self.secrets.run() }
-            background.addTask { try? await self.accounts.run() }
+            background.addTask { await self.runInformer(self.namespaces) }
+            background.addTask { await self.runInformer(self.secrets) }
+            background.addTask { await self.runInformer(self.accounts) }
             background.addTask { await self.dispatch(self.namespaces.changes, index: nil) }
             background.addTask { await self.dispatch(self.secrets.changes, index: self.secretIndex) }
             background.addTask { await self.dispatch(self.accounts.changes, index: self.accountIndex) }
@@ -113,7 +139,7 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
             await withGracefulShutdownHandler {
                 await self.process()
             } onGracefulShutdown: {
-                self.stopping.withLock { $0 = true }
+                self.status.withLock { $0.stopping = true }
                 self.logger.info("shutting down: finishing the passes in flight")
                 Task { await self.queue.shutDown() }
             }
@@ -123,11 +149,18 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         logger.info("controller stopped")
     }
 
-    private func process() async {
-        while !hasSynced {
-            if Task.isCancelled || Task.isShuttingDownGracefully { return }
-            try? await Task.sleep(for: .milliseconds(20))
+    /// Runs an informer until cancelled. It retries every failure itself; one that ends it anyway is logged.
+    private func runInformer<R: KubernetesResource>(_ informer: Informer<R>) async {
+        do {
+            try await informer.run()
+        } catch is CancellationError {
+        } catch {
+            logger.error("informer stopped", metadata: ["k8s.resource": "\(R.plural)", "error": "\(error)"])
         }
+    }
+
+    private func process() async {
+        guard await waitForCaches() else { return }
         logger.info("caches synced", metadata: ["namespaces.count": "\(namespaces.cache.count)"])
         await enqueueAll()
         await withTaskGroup(of: Void.self) { workers in
@@ -143,6 +176,52 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
                 workers.addTask { await self.shutDownWhenIdle() }
             }
         }
+    }
+
+    /// Waits for the three caches; after `cacheSyncTimeout` says which has not synced and why (log and `/readyz`),
+    /// then keeps waiting. False when shutdown came first.
+    private func waitForCaches() async -> Bool {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await self.namespaces.waitForSync()
+                        try await self.secrets.waitForSync()
+                        try await self.accounts.waitForSync()
+                    }
+                    group.addTask {
+                        try await self.clock.sleep(for: self.options.cacheSyncTimeout)
+                        let problems = [
+                            self.syncProblem(self.namespaces), self.syncProblem(self.secrets),
+                            self.syncProblem(self.accounts),
+                        ].compactMap { $0 }
+                        if !problems.isEmpty {
+                            self.status.withLock { $0.syncProblem = problems.joined(separator: "; ") }
+                        }
+                    }
+                    while try await group.next() != nil {
+                        if self.hasSynced { break }
+                    }
+                    group.cancelAll()
+                }
+            }
+        } catch {
+            return false
+        }
+        status.withLock { $0.syncProblem = nil }
+        return hasSynced
+    }
+
+    /// Why an informer has not synced, logged once, or nil when it has.
+    private func syncProblem<R: KubernetesResource>(_ informer: Informer<R>) -> String? {
+        guard !informer.hasSynced else { return nil }
+        let error = informer.lastError ?? "no answer from the API server yet"
+        logger.error(
+            "cache not synced",
+            metadata: [
+                "k8s.resource": "\(R.plural)", "error": "\(error)", "timeout": "\(options.cacheSyncTimeout)",
+            ])
+        return "cache of \(R.plural) not synced after \(options.cacheSyncTimeout): \(error)"
     }
 
     /// Queues every known namespace (after sync, and when this replica becomes leader).
@@ -166,26 +245,33 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
                     index.insert(namespace: namespace, name: name)
                 }
             }
-            lastActivity.withLock { $0 = .now }
+            touch()
             await queue.add(namespace)
         }
     }
 
-    /// `--once`: when nothing is queued or running for a while, stop. A namespace whose last pass wrote
-    /// (pending, refreshing, cleaning up) waits for the watch event of that write, which brings its final pass;
-    /// on a loaded machine it can come later than the quiet period, and stopping then would report the namespace
-    /// as not up to date. Only a long silence ends the run without it.
+    /// Notes activity (for `--once`'s quiet period).
+    func touch() {
+        let now = clock.now()
+        lastActivity.withLock { $0 = now }
+    }
+
+    /// `--once`: once nothing is queued or running, and nothing happened for a quiet period, stop. A namespace
+    /// whose last pass wrote (pending, refreshing, cleaning up) waits for the watch event of that write, which
+    /// brings its final pass; on a loaded machine it can come later than the quiet period, and stopping then
+    /// would report the namespace as not up to date. Only a long silence ends the run without it.
     private func shutDownWhenIdle() async {
         let settling: Set<NamespaceState> = [.pending, .refreshing, .cleaningUp]
-        while true {
-            try? await Task.sleep(for: .milliseconds(100))
-            let counts = await queue.counts
-            let quietFor = ContinuousClock.now - lastActivity.withLock { $0 }
+        while !Task.isCancelled {
+            await queue.waitUntilIdle()
             let waiting = states.withLock { $0.namespaces.values.contains { settling.contains($0) } }
-            if counts.ready == 0 && counts.processing == 0 && quietFor > (waiting ? .seconds(10) : .milliseconds(750)) {
+            let quiet: Duration = waiting ? .seconds(10) : .milliseconds(750)
+            let since = clock.now() - lastActivity.withLock { $0 }
+            if since >= quiet, await queue.isIdle {
                 await queue.shutDown()
                 return
             }
+            try? await clock.sleep(for: max(quiet - since, .milliseconds(50)))
         }
     }
 }

@@ -68,6 +68,14 @@ public final class ControllerMetrics: Sendable {
         reconcileDuration.record(duration)
     }
 
+    /// Counts a write the API server (or the network) refused, by action and HTTP code (0 without an answer).
+    public func writeFailure(action: String, code: Int?) {
+        counter(
+            "pullkeeper_write_failures_total", [("action", action), ("code", "\(code ?? 0)")],
+            help: "Writes (create, update, delete, patch) that failed, by action and HTTP code."
+        ).increment()
+    }
+
     /// Counts a Kubernetes API request by verb, resource and HTTP code.
     public func kubernetesRequest(verb: String, resource: String, code: Int) {
         counter(

@@ -1,5 +1,4 @@
 import AzureAuth
-import Controller
 import Foundation
 import KubernetesClient
 import Logging
@@ -27,6 +26,12 @@ public final class ControllerRuntime: Sendable {
         public var logger: Logger
         /// How long `/readyz` reuses its last API-server probe.
         public var readinessTTL: Duration = .seconds(5)
+        /// Time for every timer, backoff, renewal and timestamp (tests pass a manual clock).
+        public var clock: RuntimeClock = .system
+        /// How requests reach the API server (default: HTTPS per `kubernetes`); tests pass an in-process one.
+        public var kubernetesTransport: (any KubernetesTransport)?
+        /// How requests reach Entra ID, IMDS and registries (default: HTTPS); tests pass an in-process one.
+        public var azureTransport: (any HTTPTransport)?
 
         public init(
             config: OperatorConfig, kubernetes: KubernetesClientConfiguration, environment: [String: String],
@@ -66,8 +71,9 @@ public final class ControllerRuntime: Sendable {
     public let elector: LeaderElector?
     public let metrics: ControllerMetrics
     public let client: HTTPKubernetesClient
-    public let transport: AsyncHTTPTransport
+    public let transport: any HTTPTransport
     public let provider: TokenProvider
+    public let credentials: RegistryCredentialSource
     package let servers: [HealthServer]
     package let logger: Logger
     /// Ports the HTTP servers bound, once they run.
@@ -82,10 +88,14 @@ public final class ControllerRuntime: Sendable {
             metrics.kubernetesRequest(verb: record.verb, resource: record.resource, code: record.code ?? 0)
             previousObserver?(record)
         }
-        let client = try HTTPKubernetesClient(configuration: kubernetes, logger: setup.logger)
-        let transport = AsyncHTTPTransport()
+        let client = try HTTPKubernetesClient(
+            configuration: kubernetes, logger: setup.logger, transport: setup.kubernetesTransport)
+        let transport = setup.azureTransport ?? AsyncHTTPTransport()
+        let clock = setup.clock
         let provider = TokenProvider(
-            transport: transport, logger: setup.logger,
+            transport: transport, imdsLimiter: .instanceMetadata(clock: clock),
+            probe: setup.config.selfCheck ? RegistryProbe(transport: transport) : nil, now: clock.date,
+            logger: setup.logger,
             observer: { record in
                 metrics.tokenRequest(
                     identity: record.identity, registry: record.registry, endpoint: record.endpoint,
@@ -96,17 +106,17 @@ public final class ControllerRuntime: Sendable {
             })
         let factory = CredentialFactory(config: setup.config, environment: setup.environment, transport: transport)
         let source = RegistryCredentialSource(
-            factory: factory, provider: provider,
-            probe: setup.config.selfCheck ? RegistryProbe(transport: transport) : nil, logger: setup.logger)
-        let events = EventRecorder(client: client, instance: setup.options.instance, logger: setup.logger)
+            factory: factory, provider: provider, logger: setup.logger, clock: clock)
+        let events = EventRecorder(
+            client: client, instance: setup.options.instance, logger: setup.logger, clock: clock)
         let leading = LeadershipFlag(leading: setup.leaderElection == nil)
         let controller = Controller(
             client: client, config: setup.config, credentials: source, metrics: metrics, events: events,
-            logger: setup.logger, options: setup.options, canWrite: { leading.isLeading })
+            logger: setup.logger, options: setup.options, clock: clock, canWrite: { leading.isLeading })
         if let election = setup.leaderElection {
             elector = LeaderElector(
                 client: client, name: election.name, namespace: election.namespace, identity: election.identity,
-                timing: election.timing, logger: setup.logger
+                timing: election.timing, logger: setup.logger, clock: clock
             ) { isLeader in
                 leading.set(isLeader)
                 metrics.setLeader(isLeader)
@@ -120,9 +130,11 @@ public final class ControllerRuntime: Sendable {
         let ports = PortBook()
         // Ready: caches synced and the API server answering (PRODUCT.md §5).
         let probe = APIServerProbe(client: client, ttl: setup.readinessTTL, logger: setup.logger)
-        let isReady: @Sendable () async -> Bool = {
-            guard controller.hasSynced, !controller.isStopping else { return false }
-            return await probe.reachable()
+        let isReady: @Sendable () async -> Controller.Readiness = {
+            let readiness = controller.readiness
+            guard readiness.ready else { return readiness }
+            if let problem = await probe.problem() { return .init(ready: false, reason: problem) }
+            return readiness
         }
         let sharesHealth = setup.healthAddress != nil && setup.healthAddress == setup.metricsAddress
         if let address = setup.metricsAddress {
@@ -146,6 +158,7 @@ public final class ControllerRuntime: Sendable {
         self.client = client
         self.transport = transport
         self.provider = provider
+        self.credentials = source
         self.servers = servers
         self.boundPorts = ports
         self.logger = setup.logger
@@ -158,6 +171,7 @@ public final class ControllerRuntime: Sendable {
     /// part ends first (the controller after `--once`, or a failure) shuts the rest down the same way.
     public var services: [ServiceGroupConfiguration.ServiceConfiguration] {
         var parts: [any Service] = servers
+        parts.append(credentials)
         if let elector { parts.append(elector) }
         parts.append(controller)
         return parts.map {
@@ -194,7 +208,7 @@ public final class ControllerRuntime: Sendable {
     /// Closes the HTTP clients (after the services stopped).
     public func closeClients() async {
         try? await client.shutdown()
-        try? await transport.shutdown()
+        try? await (transport as? AsyncHTTPTransport)?.shutdown()
     }
 }
 

@@ -138,11 +138,8 @@ public struct CredentialFactory: Sendable {
                 try EnvironmentCredential.make(
                     environment: environment, defaultAuthorityHost: host, transport: transport, tls: azureTLS,
                     retry: entraRetry))
-        case .static(let s):
-            return .static(
-                AzureAuth.StaticCredential(
-                    username: s.username, usernameFile: s.usernameFile, passwordFile: s.passwordFile,
-                    password2File: s.password2File))
+        case .static(let credential):
+            return .static(credential)
         }
     }
 

@@ -26,7 +26,7 @@ public final class EventRecorder: Sendable {
     let window: Duration
     let patchInterval: Duration
     let logger: Logger
-    let now: @Sendable () -> Date
+    let clock: RuntimeClock
     private let seen = Mutex<[String: Seen]>([:])
     /// Set once the server turned out to have no events.k8s.io API.
     private let useCoreAPI = Mutex(false)
@@ -49,8 +49,7 @@ public final class EventRecorder: Sendable {
 
     public init(
         client: any KubernetesClient, component: String = "pullkeeper", instance: String, logger: Logger,
-        window: Duration = .seconds(3600), patchInterval: Duration = .seconds(60),
-        now: @escaping @Sendable () -> Date = { Date() }
+        window: Duration = .seconds(3600), patchInterval: Duration = .seconds(60), clock: RuntimeClock = .system
     ) {
         self.client = client
         self.component = component
@@ -58,14 +57,14 @@ public final class EventRecorder: Sendable {
         self.window = window
         self.patchInterval = patchInterval
         self.logger = logger
-        self.now = now
+        self.clock = clock
     }
 
     /// Records one event about `subject` in `namespace`; failures are logged, never thrown (events are best effort).
     public func record(_ note: EventNote, namespace: String, reference: ObjectReference) async {
         let message = note.kind == .warning ? "" : note.message
         let key = "\(namespace)\u{0}\(reference.kind ?? "")/\(reference.name ?? "")\u{0}\(note.reason)\u{0}\(message)"
-        let date = now()
+        let date = clock.date()
         enum Step { case create(String), patch(String, Int32), skip }
         let step: Step = seen.withLock { seen in
             if var entry = seen[key], date.timeIntervalSince(entry.first) < window.seconds {

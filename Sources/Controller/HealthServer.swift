@@ -11,13 +11,14 @@ public struct HealthServer: Service {
     public let host: String
     public let port: Int
     let metrics: ControllerMetrics
-    let isReady: @Sendable () async -> Bool
+    let isReady: @Sendable () async -> Controller.Readiness
     let logger: Logger
     let onBound: @Sendable (Int) async -> Void
 
     public init(
         host: String, port: Int, metrics: ControllerMetrics, logger: Logger,
-        isReady: @escaping @Sendable () async -> Bool, onBound: @escaping @Sendable (Int) async -> Void = { _ in }
+        isReady: @escaping @Sendable () async -> Controller.Readiness,
+        onBound: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.host = host
         self.port = port
@@ -31,10 +32,11 @@ public struct HealthServer: Service {
         let router = Router()
         router.get("healthz") { _, _ in "ok\n" }
         router.get("readyz") { _, _ -> Response in
-            let ready = await isReady()
+            let readiness = await isReady()
+            let text = readiness.ready ? "ok\n" : "not ready: \(readiness.reason ?? "unknown")\n"
             return Response(
-                status: ready ? .ok : .serviceUnavailable,
-                body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? "ok\n" : "not ready\n")))
+                status: readiness.ready ? .ok : .serviceUnavailable,
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("metrics") { _, _ -> Response in
             var headers = HTTPFields()

@@ -4,7 +4,8 @@ import PullKeeperCore
 
 /// One key per namespace, deduplicated: a key added while queued is not queued twice, a key added while being
 /// processed comes back once processing is done. Each key has at most one pending timer (the earliest wins), and
-/// failures back off exponentially with jitter. Timers are one heap and one sleeping task, whatever the key count.
+/// failures back off exponentially with jitter. Timers are one heap and one sleeping task, whatever the key count,
+/// on an injected clock (tests move it by hand).
 public actor WorkQueue {
     /// Backoff after failures: `base * 2^(failures-1)`, at most `maximum`, ±`jitter` share. The maximum is a
     /// minute (not controller-runtime's 16): a credential that keeps failing must still be retried well within
@@ -22,26 +23,35 @@ public actor WorkQueue {
     }
 
     struct Timer: Comparable {
-        var deadline: ContinuousClock.Instant
+        var deadline: Duration
         var key: String
         static func < (lhs: Timer, rhs: Timer) -> Bool { lhs.deadline < rhs.deadline }
     }
 
     private let backoff: Backoff
+    private let clock: RuntimeClock
+    private let random: @Sendable (ClosedRange<Double>) -> Double
     private var ready: Deque<String> = []
     private var queued: Set<String> = []
     private var processing: Set<String> = []
     private var dirty: Set<String> = []
     private var waiters: Deque<CheckedContinuation<String?, Never>> = []
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var timers = Heap<Timer>()
-    private var deadlines: [String: ContinuousClock.Instant] = [:]
+    private var deadlines: [String: Duration] = [:]
     private var failures: [String: Int] = [:]
     private var sleeper: Task<Void, Never>?
-    private var sleepingUntil: ContinuousClock.Instant?
+    private var sleepingUntil: Duration?
     private var shuttingDown = false
 
-    public init(backoff: Backoff = Backoff()) {
+    /// `random` draws the jitter share (tests pass a fixed one).
+    public init(
+        backoff: Backoff = Backoff(), clock: RuntimeClock = .system,
+        random: @escaping @Sendable (ClosedRange<Double>) -> Double = { .random(in: $0) }
+    ) {
         self.backoff = backoff
+        self.clock = clock
+        self.random = random
     }
 
     /// Queues a key now (it is processed once, however often it is added before a worker takes it).
@@ -65,7 +75,7 @@ public actor WorkQueue {
     public func add(_ key: String, after delay: Duration) {
         guard delay > .zero else { return add(key) }
         guard !shuttingDown else { return }
-        let deadline = ContinuousClock.now.advanced(by: delay)
+        let deadline = clock.now() + delay
         if let existing = deadlines[key], existing <= deadline { return }
         deadlines[key] = deadline
         timers.insert(Timer(deadline: deadline, key: key))
@@ -81,7 +91,6 @@ public actor WorkQueue {
             processing.insert(key)
             return key
         }
-        if shuttingDown { return nil }
         return await withCheckedContinuation { waiters.append($0) }
     }
 
@@ -89,6 +98,19 @@ public actor WorkQueue {
     public func done(_ key: String) {
         processing.remove(key)
         if dirty.remove(key) != nil { add(key) }
+        if isIdle {
+            for waiter in idleWaiters { waiter.resume() }
+            idleWaiters.removeAll()
+        }
+    }
+
+    /// Nothing ready and nothing being processed (timers may be pending).
+    public var isIdle: Bool { ready.isEmpty && processing.isEmpty }
+
+    /// Returns once nothing is ready and nothing is being processed.
+    public func waitUntilIdle() async {
+        if isIdle || shuttingDown { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
     }
 
     /// Records a failure and schedules a retry after the backoff (never later than `cap`); returns the delay.
@@ -98,8 +120,7 @@ public actor WorkQueue {
         failures[key] = count
         var delay = backoff.base * Double(1 << min(count - 1, 30))
         delay = min(delay, backoff.maximum)
-        let spread = Double.random(in: -backoff.jitter...backoff.jitter)
-        delay = delay * (1 + spread)
+        if backoff.jitter > 0 { delay = delay * (1 + random(-backoff.jitter...backoff.jitter)) }
         if let cap { delay = min(delay, cap) }
         add(key, after: max(delay, .milliseconds(10)))
         return delay
@@ -111,6 +132,9 @@ public actor WorkQueue {
     /// How many failures in a row a key has had.
     public func failureCount(_ key: String) -> Int { failures[key] ?? 0 }
 
+    /// When a key's timer fires, on the queue's clock; nil when none is pending.
+    public func deadline(for key: String) -> Duration? { deadlines[key] }
+
     /// Keys waiting now, being processed, and scheduled.
     public var counts: (ready: Int, processing: Int, scheduled: Int) {
         (ready.count, processing.count, deadlines.count)
@@ -121,9 +145,10 @@ public actor WorkQueue {
         await withTaskCancellationHandler {
             while !shuttingDown {
                 fireDueTimers()
-                let deadline = timers.min?.deadline ?? ContinuousClock.now.advanced(by: .seconds(3600))
+                let deadline = timers.min?.deadline ?? clock.now() + .seconds(3600)
                 sleepingUntil = deadline
-                let task = Task { _ = try? await Task.sleep(until: deadline, clock: .continuous) }
+                // One sleeper for the earliest timer; an earlier timer added meanwhile cancels it.
+                let task = Task { [clock] in _ = try? await clock.sleepUntil(deadline) }
                 sleeper = task
                 await task.value
                 sleeper = nil
@@ -135,7 +160,7 @@ public actor WorkQueue {
     }
 
     private func fireDueTimers() {
-        let now = ContinuousClock.now
+        let now = clock.now()
         while let first = timers.min, first.deadline <= now {
             _ = timers.removeMin()
             // A superseded timer (an earlier one for the same key replaced it) is skipped.
@@ -150,5 +175,7 @@ public actor WorkQueue {
         shuttingDown = true
         sleeper?.cancel()
         while let waiter = waiters.popFirst() { waiter.resume(returning: nil) }
+        for waiter in idleWaiters { waiter.resume() }
+        idleWaiters.removeAll()
     }
 }

@@ -15,15 +15,17 @@ import Synchronization
 /// or a broken connection may hide a write that did happen, so those surface to the caller (who re-reads).
 public final class HTTPKubernetesClient: KubernetesClient {
     let configuration: KubernetesClientConfiguration
-    let httpClient: HTTPClient
+    let httpClient: any KubernetesTransport
     let logger: Logger
     let limiter: TokenBucket
     let baseURL: String
     let baseTLS: TLSConfiguration
     let tlsCache = Mutex<[String: TLSConfiguration]>([:])
 
-    /// Builds the client and its connection pool; call `shutdown()` when done.
-    public init(configuration: KubernetesClientConfiguration, logger: Logger) throws {
+    /// Builds the client and its connection pool (or uses `transport`); call `shutdown()` when done.
+    public init(
+        configuration: KubernetesClientConfiguration, logger: Logger, transport: (any KubernetesTransport)? = nil
+    ) throws {
         self.configuration = configuration
         self.logger = logger
         self.limiter = TokenBucket(rate: configuration.qps, burst: configuration.burst)
@@ -42,7 +44,9 @@ public final class HTTPKubernetesClient: KubernetesClient {
         // A failed connect surfaces at once as a transport error that `retry` handles; with the pool's own
         // reconnect loop a refused port used up the whole deadline and was reported as "no answer within 30 s".
         http.connectionPool.retryConnectionEstablishment = false
-        self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        self.httpClient =
+            transport
+            ?? AsyncHTTPClientTransport(client: HTTPClient(eventLoopGroupProvider: .singleton, configuration: http))
     }
 
     /// Closes all connections.

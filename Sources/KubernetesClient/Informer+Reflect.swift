@@ -40,7 +40,10 @@ extension Informer {
             } catch {
                 if Task.isCancelled || error is CancellationError { return }
                 failures += 1
-                state.withLock { $0.statistics.errors += 1 }
+                state.withLock {
+                    $0.statistics.errors += 1
+                    $0.lastError = "\(error)"
+                }
                 let delay = options.backoff.delay(attempt: failures)
                 logger.warning(
                     "list failed, backing off",
@@ -79,12 +82,16 @@ extension Informer {
             continuation.yield(.deleted(gone))
         }
         let version = resourceVersion ?? ""
-        state.withLock {
-            $0.synced = true
-            $0.resourceVersion = version
-            $0.statistics.lists += 1
-            $0.statistics.listPages += pages
+        let waiters = state.withLock { state in
+            state.synced = true
+            state.lastError = nil
+            state.resourceVersion = version
+            state.statistics.lists += 1
+            state.statistics.listPages += pages
+            defer { state.syncWaiters.removeAll() }
+            return Array(state.syncWaiters.values)
         }
+        for waiter in waiters { waiter.resume() }
         logger.debug("listed", metadata: metadata.merging(["k8s.count": "\(items.count)"]) { $1 })
         return version
     }

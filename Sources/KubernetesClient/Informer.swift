@@ -43,6 +43,10 @@ public final class Informer<R: KubernetesResource>: Sendable {
 
     struct State {
         var synced = false
+        /// Why the last list or watch failed (cleared by the next successful list).
+        var lastError: String?
+        var syncWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
         var resourceVersion: String?
         var activity = 0
         var statistics = InformerStatistics()
@@ -53,7 +57,7 @@ public final class Informer<R: KubernetesResource>: Sendable {
     let client: any KubernetesClient
     let options: Options
     let logger: Logger
-    let sleep: @Sendable (Duration) async throws -> Void
+    let clock: RuntimeClock
     let state = Mutex(State())
     /// The objects, kept current by `run()`.
     public let cache = InformerCache<R>()
@@ -62,13 +66,12 @@ public final class Informer<R: KubernetesResource>: Sendable {
     let continuation: AsyncStream<InformerChange<R>>.Continuation
 
     public init(
-        client: any KubernetesClient, options: Options = Options(), logger: Logger,
-        clock: any Clock<Duration> = ContinuousClock()
+        client: any KubernetesClient, options: Options = Options(), logger: Logger, clock: RuntimeClock = .system
     ) {
         self.client = client
         self.options = options
         self.logger = logger
-        self.sleep = { try await clock.sleep(for: $0) }
+        self.clock = clock
         (changes, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
@@ -81,11 +84,35 @@ public final class Informer<R: KubernetesResource>: Sendable {
     /// What the informer did so far.
     public var statistics: InformerStatistics { state.withLock { $0.statistics } }
 
-    /// Waits until the first list is cached (or the task is cancelled).
-    public func waitForSync(pollInterval: Duration = .milliseconds(20)) async throws {
-        while !hasSynced {
-            try await sleep(pollInterval)
+    /// Why the last list or watch failed, while no list has succeeded since.
+    public var lastError: String? { state.withLock { $0.lastError } }
+
+    /// Returns once the first list is cached; throws `CancellationError` when the task is cancelled first.
+    public func waitForSync() async throws {
+        let id = state.withLock { state -> Int? in
+            if state.synced { return nil }
+            state.nextWaiter += 1
+            return state.nextWaiter
         }
+        guard let id else { return }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.synced || Task.isCancelled { return true }
+                    state.syncWaiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.syncWaiters.removeValue(forKey: id) }?.resume()
+        }
+        try Task.checkCancellation()
+    }
+
+    /// Waits on the informer's clock.
+    func sleep(_ duration: Duration) async throws {
+        try await clock.sleep(for: duration)
     }
 
     /// Lists and watches until cancelled; never returns an error for a server or network problem (it retries).

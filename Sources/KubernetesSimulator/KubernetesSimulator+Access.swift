@@ -43,6 +43,9 @@ extension KubernetesSimulator {
     }
 
     /// Requests handled so far, by verb, resource and HTTP code.
+    /// The store's global revision (it moves with every change).
+    public var revision: Int { core.store.revision }
+
     public func requestCounts() -> [RequestCountKey: Int] {
         core.log.counts
     }

@@ -13,7 +13,7 @@ public final class LogCapture: Sendable {
     }
 
     /// A logger writing into this capture at `level`.
-    public func logger(label: String = "capture", level: Logger.Level = .debug) -> Logger {
+    public func logger(label: String = "capture", level: Logger.Level = .trace) -> Logger {
         var logger = Logger(label: label) { [self] label in CapturingLogHandler(label: label, capture: self) }
         logger.logLevel = level
         return logger
@@ -21,6 +21,9 @@ public final class LogCapture: Sendable {
 
     /// Every line so far.
     public var all: [String] { lines.withLock { $0 } }
+
+    /// Every line so far, one per line.
+    public var text: String { all.joined(separator: "\n") }
 
     public func append(_ line: String) {
         lines.withLock { lines in

@@ -94,17 +94,54 @@ public enum NamespaceState: String, Sendable, Hashable {
     case cleaningUp = "CleaningUp"
 }
 
+/// Why a pass writes (or fetches credentials to write): the `reason` of its log line.
+public enum DecisionReason: String, Sendable, Hashable {
+    /// No managed Secret yet.
+    case secretMissing
+    /// The Secret's payload does not decode, or someone else changed it (content hash).
+    case secretCorrupt
+    /// Identity, registries or scope changed (inputs hash).
+    case inputsChanged
+    /// The Secret holds other registries than the namespace asks for.
+    case registriesChanged
+    /// The Secret carries no expiry or refresh time.
+    case noExpiry
+    /// The refresh boundary has passed.
+    case refreshDue
+    /// Static credentials are re-read on every pass; they changed.
+    case staticCredentials
+    /// Our Secret has the wrong type (immutable): recreate it.
+    case wrongType
+    /// A wanted service account lacks the Secret.
+    case attach
+    /// A service account carries the Secret but is no longer wanted.
+    case detach
+    /// The namespace opted out, or a grant was withdrawn, or an old Secret of ours is left: remove it.
+    case cleanUp
+}
+
 /// The reconciler's answer for one pass.
 public struct Decision: Sendable, Hashable {
     public var action: Action
+    /// Events about the request itself (refusals, failures): recorded whatever the write does.
     public var events: [EventNote]
+    /// The Normal Event announcing the write (`SecretCreated`, `SecretRefreshed`, `ServiceAccountPatched`):
+    /// recorded only once the write succeeded.
+    public var writeEvent: EventNote?
     public var requeue: Requeue
     public var state: NamespaceState
+    /// Why the pass writes or fetches credentials; nil when it does neither.
+    public var reason: DecisionReason?
 
-    public init(_ action: Action, events: [EventNote] = [], requeue: Requeue = .never, state: NamespaceState) {
+    public init(
+        _ action: Action, events: [EventNote] = [], writeEvent: EventNote? = nil, requeue: Requeue = .never,
+        state: NamespaceState, reason: DecisionReason? = nil
+    ) {
         self.action = action
         self.events = events
+        self.writeEvent = writeEvent
         self.requeue = requeue
         self.state = state
+        self.reason = reason
     }
 }

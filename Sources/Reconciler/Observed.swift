@@ -92,11 +92,6 @@ public struct CredentialFailure: Error, Sendable, Hashable, CustomStringConverti
 
     public static let tokenFailed = "TokenFailed"
     public static let credentialRejected = "CredentialRejected"
-    /// Not a failure yet: the shared token request is still running (no Event; the namespace comes back soon).
-    public static let pending = "Pending"
-
-    /// Whether this only means "not yet".
-    public var isPending: Bool { reason == Self.pending }
 
     public init(message: String, retryable: Bool, reason: String = CredentialFailure.tokenFailed) {
         self.message = message
@@ -107,8 +102,13 @@ public struct CredentialFailure: Error, Sendable, Hashable, CustomStringConverti
     public var description: String { message }
 }
 
-/// What the token provider answered for one registry.
-public typealias CredentialOutcome = Result<PullCredential, CredentialFailure>
+/// What the credential source answered for one registry.
+public enum CredentialOutcome: Sendable, Hashable {
+    case ready(PullCredential)
+    /// The shared request for it is still running: not a failure yet (no Event; the namespace comes back soon).
+    case pending
+    case failed(CredentialFailure)
+}
 
 /// One credential the reconciler needs before it can decide.
 public struct CredentialRequest: Sendable, Hashable {

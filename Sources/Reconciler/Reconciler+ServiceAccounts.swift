@@ -16,14 +16,14 @@ extension Reconciler {
                     .attach(
                         serviceAccount: account.name, secret: request.secretName,
                         resourceVersion: account.resourceVersion, createList: !account.hasImagePullSecrets),
-                    events: events + [note], state: .refreshing)
+                    events: events, writeEvent: note, state: .refreshing, reason: .attach)
             }
             if !wanted, let index {
                 return Decision(
                     .detach(
                         serviceAccount: account.name, secret: request.secretName, index: index,
                         resourceVersion: account.resourceVersion),
-                    events: events, state: .refreshing)
+                    events: events, state: .refreshing, reason: .detach)
             }
         }
         return nil
@@ -43,12 +43,12 @@ extension Reconciler {
                     .detach(
                         serviceAccount: account.name, secret: name, index: index,
                         resourceVersion: account.resourceVersion),
-                    state: .cleaningUp)
+                    state: .cleaningUp, reason: .cleanUp)
             }
         }
         let secret = stale[0]
         return Decision(
             .deleteSecret(name: secret.name, uid: secret.uid, resourceVersion: secret.resourceVersion),
-            state: .cleaningUp)
+            state: .cleaningUp, reason: .cleanUp)
     }
 }

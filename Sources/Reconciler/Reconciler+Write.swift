@@ -7,32 +7,37 @@ extension Reconciler {
     func write(
         _ request: NamespaceRequest, hash: String, current: SecretSnapshot?, observed: ObservedSecret?,
         credentials: [String: CredentialOutcome], refused: [EventNote], namespace: ObservedNamespace,
-        input: ReconcileInput
+        input: ReconcileInput, reason: DecisionReason
     ) -> Decision? {
         let credentials = credentials.mapValues(Self.writable)
         var entries: [String: DockerConfig.Entry] = [:]
         var expiries: [Date] = []
         var failures: [(String, CredentialFailure)] = []
+        var pending: [String] = []
         let currentValid = current?.isValid(at: input.now) ?? false
         for registry in request.registries {
-            switch credentials[registry] {
-            case .success(let credential):
+            let outcome =
+                credentials[registry]
+                ?? .failed(CredentialFailure(message: "no credential was fetched", retryable: true))
+            switch outcome {
+            case .ready(let credential):
                 entries[registry] = DockerConfig.Entry(username: credential.username, password: credential.password)
                 if let expiresOn = credential.expiresOn { expiries.append(expiresOn) }
-            case .failure(let failure):
+                continue
+            case .pending:
+                pending.append(registry)
+            case .failed(let failure):
                 failures.append((registry, failure))
-                // Never destroy what still works: keep the old entry for this registry while it is valid.
-                if currentValid, let old = current?.entries[registry], let expiresAt = current?.expiresAt {
-                    entries[registry] = old
-                    expiries.append(expiresAt)
-                }
-            case nil:
-                failures.append((registry, CredentialFailure(message: "no credential was fetched", retryable: true)))
+            }
+            // Never destroy what still works: keep the old entry for this registry while it is valid.
+            if currentValid, let old = current?.entries[registry], let expiresAt = current?.expiresAt {
+                entries[registry] = old
+                expiries.append(expiresAt)
             }
         }
         // About the Secret that could not be refreshed, so the namespace's users see it next to it. A pending
         // request is no failure yet: no Event, and the namespace comes back within seconds.
-        let failureEvents = failures.filter { !$0.1.isPending }.map { registry, failure in
+        let failureEvents = failures.map { registry, failure in
             EventNote(
                 .warning, failure.reason,
                 failure.message.contains(registry) ? failure.message : "registry \(registry): \(failure.message)",
@@ -41,13 +46,14 @@ extension Reconciler {
         // Retryable failures back off (retrying before the old credential expires); terminal ones (a wrong secret)
         // wait for the resync, since a rotated secret file brings no watch event.
         let untilExpiry = current?.expiresAt.map { Duration.seconds(max(1, $0.timeIntervalSince(input.now) - 1)) }
-        let onlyPending = !failures.isEmpty && failures.allSatisfy { $0.1.isPending }
+        let onlyPending = failures.isEmpty && !pending.isEmpty
         let retry: Requeue =
             onlyPending
             ? .backoff(cap: min(untilExpiry ?? .seconds(5), .seconds(5)))
             : failures.contains(where: \.1.retryable) ? .backoff(cap: untilExpiry) : .after(self.config.refresh.resync)
-        // Nothing new to write: either everything failed, or only old entries would be rewritten.
-        let fresh = request.registries.filter { if case .success = credentials[$0] { true } else { false } }
+        let incomplete = !failures.isEmpty || !pending.isEmpty
+        // Nothing new to write: either nothing could be had, or only old entries would be rewritten.
+        let fresh = request.registries.filter { if case .ready = credentials[$0] { true } else { false } }
         if fresh.isEmpty {
             let state: NamespaceState = onlyPending ? (current == nil ? .pending : .refreshing) : .failing
             return Decision(.none, events: refused + failureEvents, requeue: retry, state: state)
@@ -59,8 +65,10 @@ extension Reconciler {
             current.expiresAt == expiresAt
         {
             // Same credentials as already written (a cached token): nothing to do.
-            return failures.isEmpty
-                ? nil : Decision(.none, events: refused + failureEvents, requeue: retry, state: .failing)
+            return !incomplete
+                ? nil
+                : Decision(
+                    .none, events: refused + failureEvents, requeue: retry, state: onlyPending ? .refreshing : .failing)
         }
         var annotations = [
             SecretLayout.refreshedAtAnnotation: SecretLayout.timestamp(input.now),
@@ -75,28 +83,29 @@ extension Reconciler {
             expiresAt: expiresAt)
         let expiry = expiresAt.map { ", expires \(SecretLayout.timestamp($0))" } ?? ""
         let registryList = desired.registries.joined(separator: ", ")
+        let stateAfter: NamespaceState = failures.isEmpty ? (observed == nil ? .pending : .refreshing) : .failing
         if let observed {
             let event = EventNote(
                 .normal, "SecretRefreshed", "refreshed credentials for \(registryList)\(expiry)",
                 subject: .secret(request.secretName))
             return Decision(
                 .updateSecret(desired, resourceVersion: observed.resourceVersion),
-                events: refused + failureEvents + [event], requeue: failures.isEmpty ? .never : retry,
-                state: failures.isEmpty ? .refreshing : .failing)
+                events: refused + failureEvents, writeEvent: event, requeue: incomplete ? retry : .never,
+                state: stateAfter, reason: reason)
         }
         let event = EventNote(
             .normal, "SecretCreated", "created credentials for \(registryList)\(expiry)",
             subject: .secret(request.secretName))
         return Decision(
-            .createSecret(desired), events: refused + failureEvents + [event],
-            requeue: failures.isEmpty ? .never : retry, state: failures.isEmpty ? .pending : .failing)
+            .createSecret(desired), events: refused + failureEvents, writeEvent: event,
+            requeue: incomplete ? retry : .never, state: stateAfter, reason: reason)
     }
 
     /// A username with ":" cannot go into a Secret: `auth` is base64(user:password), which every client splits at
     /// the first colon, so it would read another username and password (pullkeeper's own reader calls it corrupt).
     static func writable(_ outcome: CredentialOutcome) -> CredentialOutcome {
-        guard case .success(let credential) = outcome, credential.username.contains(":") else { return outcome }
-        return .failure(
+        guard case .ready(let credential) = outcome, credential.username.contains(":") else { return outcome }
+        return .failed(
             CredentialFailure(
                 message: "the username contains \":\", which a .dockerconfigjson auth (user:password) cannot hold",
                 retryable: false, reason: CredentialFailure.credentialRejected))

@@ -47,7 +47,7 @@ public struct Reconciler: Sendable {
             // The type is immutable: our own Secret of the wrong type must be recreated.
             return Decision(
                 .deleteSecret(name: observed.name, uid: observed.uid, resourceVersion: observed.resourceVersion),
-                events: refused, state: .refreshing)
+                events: refused, state: .refreshing, reason: .wrongType)
         }
         guard !request.registries.isEmpty else {
             return Decision(.none, events: refused, requeue: .never, state: .refused)
@@ -56,23 +56,24 @@ public struct Reconciler: Sendable {
         let hash = SecretLayout.inputsHash(
             identity: request.identity, registries: request.registries, scope: request.scope)
         let staticIdentity = config.identity(named: request.identity).map(\.isStatic) ?? false
-        let reason = refreshReason(
+        let due = refreshReason(
             current, hash: hash, registries: request.registries, key: namespace.name, input: input)
-        if staticIdentity || reason != nil {
+        if let reason = due ?? (staticIdentity ? .staticCredentials : nil) {
             guard let credentials = input.credentials else {
                 // Only a due refresh needs a token newer than the one written; a missing or repaired Secret takes
                 // whatever the cache holds.
-                let bound = reason == .due ? current?.expiresAt : nil
+                let bound = reason == .refreshDue ? current?.expiresAt : nil
                 let requests = request.registries.map { registry in
                     CredentialRequest(
                         identity: request.identity, registry: registry, scope: request.scope, mustExpireAfter: bound)
                 }
                 return Decision(
-                    .fetchCredentials(requests), events: refused, state: current == nil ? .pending : .refreshing)
+                    .fetchCredentials(requests), events: refused, state: current == nil ? .pending : .refreshing,
+                    reason: reason)
             }
             if let decision = write(
                 request, hash: hash, current: current, observed: observed, credentials: credentials,
-                refused: refused, namespace: namespace, input: input)
+                refused: refused, namespace: namespace, input: input, reason: reason)
             {
                 return decision
             }
@@ -85,22 +86,17 @@ public struct Reconciler: Sendable {
             state: .upToDate)
     }
 
-    /// Why the current Secret must get new credentials.
-    enum RefreshReason: Sendable, Hashable {
-        case missing, corrupt, inputsChanged, registriesChanged, noExpiry, due
-    }
-
     /// Why the current Secret must get new credentials, or nil when it is still good.
     func refreshReason(
         _ current: SecretSnapshot?, hash: String, registries: [String], key: String, input: ReconcileInput
-    ) -> RefreshReason? {
-        guard let current else { return .missing }
-        guard case .success(let config) = current.config else { return .corrupt }
+    ) -> DecisionReason? {
+        guard let current else { return .secretMissing }
+        guard case .success(let config) = current.config else { return .secretCorrupt }
         guard current.hash == hash else { return .inputsChanged }
         guard Set(config.auths.keys) == Set(registries) else { return .registriesChanged }
         guard let expiresAt = current.expiresAt, let refreshedAt = current.refreshedAt else { return .noExpiry }
         let boundary = schedule.boundary(refreshedAt: refreshedAt, expiresAt: expiresAt, key: key)
-        return input.now >= boundary ? .due : nil
+        return input.now >= boundary ? .refreshDue : nil
     }
 
     private func upToDateRequeue(_ current: SecretSnapshot?, key: String, input: ReconcileInput) -> Requeue {

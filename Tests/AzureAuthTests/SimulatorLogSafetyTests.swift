@@ -64,7 +64,7 @@ struct SimulatorLogSafetyTests {
             }
             let admin = try azure.adminCredential()
             descriptions.add(admin)
-            descriptions.add(try admin.login())
+            descriptions.add(try admin.logins()[0])
             descriptions.add(
                 try await provider.credential(
                     identity: RegistryIdentity(name: "admin", kind: .static(admin)), registry: azure.target()))

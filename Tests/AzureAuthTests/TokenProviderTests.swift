@@ -193,7 +193,7 @@ struct TokenProviderTests {
         let dir = try TempDirectory()
         let transport = RoutingTransport([:])
         let provider = TokenProvider(transport: transport, logger: logger)
-        let cred = StaticCredential(
+        let cred = StaticFiles(
             username: "contoso", passwordFile: dir.path("password"), password2File: try dir.write("password2", "pw2"))
         let identity = RegistryIdentity(name: "admin", kind: .static(cred))
         let registry = RegistryTarget(loginServer: "contoso.azurecr.io")
@@ -204,7 +204,7 @@ struct TokenProviderTests {
         #expect(credential.username == "contoso")
         #expect(credential.kind == .static)
         #expect(credential.expiresOn == nil)
-        #expect(try cred.allLogins().map(\.password) == ["pw1", "pw2"])
+        #expect(try cred.logins().map(\.password) == ["pw1", "pw2"])
         #expect(transport.requests.isEmpty)
         #expect(!"\(credential)".contains("pw1"))
     }

@@ -109,7 +109,7 @@ struct CredentialFactoryTests {
             Issue.record("admin is not static")
             return
         }
-        #expect(admin.username == "u")
+        #expect((admin as? CredentialConfig.StaticCredential)?.username == "u")
         #expect(throws: AzureAuthError.self) { try made.identity(named: "bad-sp") }
         #expect(throws: AzureAuthError.self) { try made.identity(named: "nobody") }
     }

@@ -42,16 +42,16 @@ import Testing
     /// The namespace is served: the first step is fetching credentials for `registries`.
     static func fetch(
         _ registries: [String] = [reg], identity: String = "sp", scope: String? = nil,
-        state: NamespaceState = .pending, refused: [String] = []
+        state: NamespaceState = .pending, refused: [String] = [], reason: DecisionReason = .secretMissing
     ) -> Decision {
         Decision(
             .fetchCredentials(
                 registries.map { CredentialRequest(identity: identity, registry: $0, scope: scope) }),
-            events: refused.map { EventNote(.warning, "RegistryRefused", $0) }, state: state)
+            events: refused.map { EventNote(.warning, "RegistryRefused", $0) }, state: state, reason: reason)
     }
 
     /// Our Secret exists but cannot be trusted: fetch credentials (whatever the cache holds) to rewrite it.
-    static let rewrite = fetch(state: .refreshing)
+    static let rewrite = fetch(state: .refreshing, reason: .secretCorrupt)
 
     static func namespace(registries: String? = reg, _ extra: [String: String] = [:]) -> ReconcileInput {
         ReconcileInput(namespace: F.namespace(registries: registries, extra: extra), now: F.now)
@@ -86,16 +86,16 @@ import Testing
     static func attach(createList: Bool = false) -> Decision {
         Decision(
             .attach(serviceAccount: "default", secret: "acr-pull", resourceVersion: "7", createList: createList),
-            events: [
-                EventNote(
-                    .normal, "ServiceAccountPatched", "added acr-pull to imagePullSecrets of service account default",
-                    subject: .serviceAccount("default"))
-            ], state: .refreshing)
+            writeEvent: EventNote(
+                .normal, "ServiceAccountPatched", "added acr-pull to imagePullSecrets of service account default",
+                subject: .serviceAccount("default")),
+            state: .refreshing, reason: .attach)
     }
 
     static func detach(index: Int, state: NamespaceState = .cleaningUp) -> Decision {
         Decision(
-            .detach(serviceAccount: "default", secret: "acr-pull", index: index, resourceVersion: "7"), state: state)
+            .detach(serviceAccount: "default", secret: "acr-pull", index: index, resourceVersion: "7"), state: state,
+            reason: state == .cleaningUp ? .cleanUp : .detach)
     }
 
     static let thousandRegistries = (0..<1000).map { "r\($0).azurecr.io" }.joined(separator: ",")
@@ -285,7 +285,8 @@ import Testing
             expected: rewrite),
         Case(
             name: "Secret: the registry under an upper-case key",
-            input: secret(payload: F.dockerConfig(["Contoso.azurecr.io": F.token()])), expected: rewrite),
+            input: secret(payload: F.dockerConfig(["Contoso.azurecr.io": F.token()])),
+            expected: fetch(state: .refreshing, reason: .registriesChanged)),
         Case(
             name: "Secret: content hash differs (edited by someone else)",
             input: secret(
@@ -296,22 +297,24 @@ import Testing
             name: "Secret: expires-at is not a timestamp",
             input: secret(
                 payload: F.dockerConfig([reg: F.token()]), annotations: [SecretLayout.expiresAtAnnotation: "tomorrow"]
-            ), expected: rewrite),
+            ), expected: fetch(state: .refreshing, reason: .noExpiry)),
         Case(
             name: "Secret: inputs-hash is garbage",
             input: secret(
                 payload: F.dockerConfig([reg: F.token()]), annotations: [SecretLayout.inputsHashAnnotation: "💥"]),
-            expected: rewrite),
+            expected: fetch(state: .refreshing, reason: .inputsChanged)),
         Case(
             name: "Secret: ours with type Opaque is deleted to be recreated",
             input: secret(payload: json("{not json"), type: "Opaque"),
             expected: Decision(
-                .deleteSecret(name: "acr-pull", uid: "uid-acr-pull", resourceVersion: "41"), state: .refreshing)),
+                .deleteSecret(name: "acr-pull", uid: "uid-acr-pull", resourceVersion: "41"), state: .refreshing,
+                reason: .wrongType)),
         Case(
             name: "Secret: ours with type dockercfg is deleted to be recreated",
             input: secret(payload: F.dockerConfig([reg: F.token()]), type: "kubernetes.io/dockercfg"),
             expected: Decision(
-                .deleteSecret(name: "acr-pull", uid: "uid-acr-pull", resourceVersion: "41"), state: .refreshing)),
+                .deleteSecret(name: "acr-pull", uid: "uid-acr-pull", resourceVersion: "41"), state: .refreshing,
+                reason: .wrongType)),
         Case(
             name: "Secret: managed-by label in another case is foreign",
             input: secret(payload: json("{}"), labels: [SecretLayout.managedByLabel: "PullKeeper"]),

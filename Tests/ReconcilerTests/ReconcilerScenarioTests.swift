@@ -46,13 +46,17 @@ import Testing
         Scenario(
             name: "missing Secret: fetch credentials first",
             input: .init(namespace: F.namespace(), serviceAccounts: [F.account()], now: F.now),
-            expected: Decision(.fetchCredentials([CredentialRequest(identity: "sp", registry: reg)]), state: .pending)),
+            expected: Decision(
+                .fetchCredentials([CredentialRequest(identity: "sp", registry: reg)]), state: .pending,
+                reason: .secretMissing)),
         Scenario(
             name: "missing Secret with credentials: create",
             input: .init(
                 namespace: F.namespace(), serviceAccounts: [F.account()],
-                credentials: [reg: .success(F.token())], now: F.now),
-            expected: Decision(.createSecret(F.desired([reg: F.token()])), events: [created], state: .pending)),
+                credentials: [reg: .ready(F.token())], now: F.now),
+            expected: Decision(
+                .createSecret(F.desired([reg: F.token()])), writeEvent: created, state: .pending, reason: .secretMissing
+            )),
         Scenario(
             name: "up to date and attached: requeue at the refresh boundary",
             input: .init(
@@ -65,7 +69,7 @@ import Testing
                 namespace: F.namespace(), secrets: [F.managedSecret()], serviceAccounts: [F.account()], now: F.now),
             expected: Decision(
                 .attach(serviceAccount: "default", secret: "acr-pull", resourceVersion: "7", createList: true),
-                events: [attachEvent("default")], state: .refreshing)),
+                writeEvent: attachEvent("default"), state: .refreshing, reason: .attach)),
         Scenario(
             name: "service account with foreign entries: append after them",
             input: .init(
@@ -73,7 +77,7 @@ import Testing
                 serviceAccounts: [F.account("default", ["team-creds", nil])], now: F.now),
             expected: Decision(
                 .attach(serviceAccount: "default", secret: "acr-pull", resourceVersion: "7", createList: false),
-                events: [attachEvent("default")], state: .refreshing)),
+                writeEvent: attachEvent("default"), state: .refreshing, reason: .attach)),
         Scenario(
             name: "past the boundary: fetch a credential newer than the current one",
             input: .init(
@@ -85,23 +89,24 @@ import Testing
                         identity: "sp", registry: reg,
                         mustExpireAfter: F.now.addingTimeInterval(5400))
                 ]),
-                state: .refreshing)),
+                state: .refreshing, reason: .refreshDue)),
         Scenario(
             name: "past the boundary with a new credential: update guarded by resourceVersion",
             input: .init(
                 namespace: F.namespace(), secrets: [F.managedSecret(refreshedAgo: 5400)],
                 serviceAccounts: [F.account("default", ["acr-pull"])],
-                credentials: [reg: .success(F.token())], now: F.now),
+                credentials: [reg: .ready(F.token())], now: F.now),
             expected: Decision(
-                .updateSecret(F.desired([reg: F.token()]), resourceVersion: "41"), events: [refreshed],
-                state: .refreshing)),
+                .updateSecret(F.desired([reg: F.token()]), resourceVersion: "41"), writeEvent: refreshed,
+                state: .refreshing, reason: .refreshDue)),
         Scenario(
             name: "identity changed: inputs hash forces a new credential",
             input: .init(
                 namespace: F.namespace(extra: [SecretLayout.identityAnnotation: "mi"]), secrets: [F.managedSecret()],
                 serviceAccounts: [F.account("default", ["acr-pull"])], now: F.now),
             expected: Decision(
-                .fetchCredentials([CredentialRequest(identity: "mi", registry: reg)]), state: .refreshing)),
+                .fetchCredentials([CredentialRequest(identity: "mi", registry: reg)]), state: .refreshing,
+                reason: .inputsChanged)),
         Scenario(
             name: "foreign Secret of the same name: conflict, no write",
             input: .init(
@@ -124,7 +129,8 @@ import Testing
                     extra: [SecretLayout.identityAnnotation: "ci"]), now: F.now),
             expected: Decision(
                 .fetchCredentials([CredentialRequest(identity: "ci", registry: reg)]),
-                events: [warnRefused("identity ci may not be used for registry \(F.other)")], state: .pending)),
+                events: [warnRefused("identity ci may not be used for registry \(F.other)")], state: .pending,
+                reason: .secretMissing)),
         Scenario(
             name: "look-alike suffix: refused, the real registry still served",
             input: .init(namespace: F.namespace(registries: "contoso.azurecr.io.evil.com,\(reg)"), now: F.now),
@@ -135,7 +141,7 @@ import Testing
                         "registry \"contoso.azurecr.io.evil.com\" is not an allowed login server (allowed: *.azurecr.io, or an entry of the config's registries)"
                     )
                 ],
-                state: .pending)),
+                state: .pending, reason: .secretMissing)),
         Scenario(
             name: "every registry refused: no Secret, warning only",
             input: .init(namespace: F.namespace(registries: "evil.example.com"), now: F.now),
@@ -161,7 +167,7 @@ import Testing
                 now: F.now),
             expected: Decision(
                 .attach(serviceAccount: "builder", secret: "acr-pull", resourceVersion: "9", createList: true),
-                events: [attachEvent("builder")], state: .refreshing)),
+                writeEvent: attachEvent("builder"), state: .refreshing, reason: .attach)),
         Scenario(
             name: "service accounts annotation empty: detach our entry only",
             input: .init(
@@ -170,7 +176,7 @@ import Testing
                 serviceAccounts: [F.account("default", ["keep-me", "acr-pull", "other"])], now: F.now),
             expected: Decision(
                 .detach(serviceAccount: "default", secret: "acr-pull", index: 1, resourceVersion: "7"),
-                state: .refreshing)),
+                state: .refreshing, reason: .detach)),
         Scenario(
             name: "named service account missing: nothing to attach yet",
             input: .init(
@@ -182,7 +188,7 @@ import Testing
             input: .init(
                 namespace: F.namespace(), secrets: [F.managedSecret(refreshedAgo: 5400)],
                 serviceAccounts: [F.account("default", ["acr-pull"])],
-                credentials: [reg: .failure(CredentialFailure(message: "ACR answered 503", retryable: true))],
+                credentials: [reg: .failed(CredentialFailure(message: "ACR answered 503", retryable: true))],
                 now: F.now),
             expected: Decision(
                 .none,
@@ -196,8 +202,7 @@ import Testing
             input: .init(
                 namespace: F.namespace(),
                 credentials: [
-                    reg: .failure(
-                        CredentialFailure(message: "in progress", retryable: true, reason: CredentialFailure.pending))
+                    reg: .pending
                 ],
                 now: F.now),
             expected: Decision(.none, requeue: .backoff(cap: .seconds(5)), state: .pending)),
@@ -205,7 +210,7 @@ import Testing
             name: "token failure without a Secret: back off, nothing written",
             input: .init(
                 namespace: F.namespace(),
-                credentials: [reg: .failure(CredentialFailure(message: "IMDS answered 410", retryable: true))],
+                credentials: [reg: .failed(CredentialFailure(message: "IMDS answered 410", retryable: true))],
                 now: F.now),
             expected: Decision(
                 .none,
@@ -219,7 +224,7 @@ import Testing
             input: .init(
                 namespace: F.namespace(),
                 credentials: [
-                    reg: .failure(
+                    reg: .failed(
                         CredentialFailure(
                             message: "identity sp: the client secret is wrong or expired (AADSTS7000215)",
                             retryable: false))
@@ -239,7 +244,7 @@ import Testing
             name: "username with a colon: refused, nothing written",
             input: .init(
                 namespace: F.namespace(),
-                credentials: [reg: .success(PullCredential(username: "robot:ci", password: "p", expiresOn: nil))],
+                credentials: [reg: .ready(PullCredential(username: "robot:ci", password: "p", expiresOn: nil))],
                 now: F.now),
             expected: Decision(
                 .none,
@@ -260,7 +265,7 @@ import Testing
                         identity: "sp", registry: reg,
                         mustExpireAfter: nil)
                 ]),
-                state: .refreshing)),
+                state: .refreshing, reason: .secretCorrupt)),
         Scenario(
             name: "corrupt managed Secret (auth not base64): rewrite",
             input: .init(
@@ -273,7 +278,7 @@ import Testing
                         identity: "sp", registry: reg,
                         mustExpireAfter: nil)
                 ]),
-                state: .refreshing)),
+                state: .refreshing, reason: .secretCorrupt)),
         Scenario(
             name: "managed Secret whose auth disagrees with its password: rewrite",
             input: .init(
@@ -290,7 +295,7 @@ import Testing
                         identity: "sp", registry: reg,
                         mustExpireAfter: nil)
                 ]),
-                state: .refreshing)),
+                state: .refreshing, reason: .secretCorrupt)),
         Scenario(
             name: "managed Secret edited by someone else (content hash differs): fetch and rewrite",
             input: .init(
@@ -302,24 +307,23 @@ import Testing
                 serviceAccounts: [F.account("default", ["acr-pull"])], now: F.now),
             expected: Decision(
                 .fetchCredentials([CredentialRequest(identity: "sp", registry: reg, mustExpireAfter: nil)]),
-                state: .refreshing)),
+                state: .refreshing, reason: .secretCorrupt)),
         Scenario(
             name: "two registries in one Secret: expiry is the earliest",
             input: .init(
                 namespace: F.namespace(registries: "\(reg),\(F.other)"),
-                credentials: [reg: .success(F.token()), F.other: .success(F.token("second", expiresIn: 3600))],
+                credentials: [reg: .ready(F.token()), F.other: .ready(F.token("second", expiresIn: 3600))],
                 now: F.now),
             expected: Decision(
                 .createSecret(
                     F.desired(
                         [reg: F.token(), F.other: F.token("second", expiresIn: 3600)],
                         requested: [reg, F.other])),
-                events: [
-                    EventNote(
-                        .normal, "SecretCreated",
-                        "created credentials for \(reg), \(F.other), expires 2026-01-01T01:00:00Z",
-                        subject: .secret("acr-pull"))
-                ], state: .pending)),
+                writeEvent: EventNote(
+                    .normal, "SecretCreated",
+                    "created credentials for \(reg), \(F.other), expires 2026-01-01T01:00:00Z",
+                    subject: .secret("acr-pull")),
+                state: .pending, reason: .secretMissing)),
         Scenario(
             name: "scoped tokens: the scope goes into the request",
             input: .init(
@@ -328,7 +332,7 @@ import Testing
                 .fetchCredentials([
                     CredentialRequest(identity: "sp", registry: reg, scope: "repository:team-a/app:pull")
                 ]),
-                state: .pending)),
+                state: .pending, reason: .secretMissing)),
         Scenario(
             name: "invalid scope syntax: no Secret",
             input: .init(
@@ -356,7 +360,7 @@ import Testing
                         identity: "admin", registry: reg,
                         mustExpireAfter: nil)
                 ]),
-                state: .refreshing)),
+                state: .refreshing, reason: .staticCredentials)),
         Scenario(
             name: "static identity after rotation (password2 now): update",
             input: .init(
@@ -367,18 +371,16 @@ import Testing
                         identity: "admin")
                 ],
                 serviceAccounts: [F.account("default", ["acr-pull"])],
-                credentials: [reg: .success(PullCredential(username: "contoso", password: "pw2", expiresOn: nil))],
+                credentials: [reg: .ready(PullCredential(username: "contoso", password: "pw2", expiresOn: nil))],
                 now: F.now),
             expected: Decision(
                 .updateSecret(
                     F.desired(
                         [reg: PullCredential(username: "contoso", password: "pw2", expiresOn: nil)],
                         identity: "admin"), resourceVersion: "41"),
-                events: [
-                    EventNote(
-                        .normal, "SecretRefreshed", "refreshed credentials for \(reg)", subject: .secret("acr-pull"))
-                ],
-                state: .refreshing)),
+                writeEvent: EventNote(
+                    .normal, "SecretRefreshed", "refreshed credentials for \(reg)", subject: .secret("acr-pull")),
+                state: .refreshing, reason: .staticCredentials)),
         Scenario(
             name: "opt-out with our entry on a service account: detach it first",
             input: .init(
@@ -386,24 +388,27 @@ import Testing
                 serviceAccounts: [F.account("default", ["foreign", "acr-pull"])], now: F.now),
             expected: Decision(
                 .detach(serviceAccount: "default", secret: "acr-pull", index: 1, resourceVersion: "7"),
-                state: .cleaningUp)),
+                state: .cleaningUp, reason: .cleanUp)),
         Scenario(
             name: "opt-out after detaching: delete our Secret with preconditions",
             input: .init(
                 namespace: F.namespace(registries: nil), secrets: [F.managedSecret()],
                 serviceAccounts: [F.account("default", ["foreign"])], now: F.now),
             expected: Decision(
-                .deleteSecret(name: "acr-pull", uid: "uid-acr-pull", resourceVersion: "41"), state: .cleaningUp)),
+                .deleteSecret(name: "acr-pull", uid: "uid-acr-pull", resourceVersion: "41"), state: .cleaningUp,
+                reason: .cleanUp)),
         Scenario(
             name: "excluded namespace with the annotation: treated as opted out",
             input: .init(namespace: F.namespace("kube-system"), secrets: [F.managedSecret()], now: F.now),
             expected: Decision(
-                .deleteSecret(name: "acr-pull", uid: "uid-acr-pull", resourceVersion: "41"), state: .cleaningUp)),
+                .deleteSecret(name: "acr-pull", uid: "uid-acr-pull", resourceVersion: "41"), state: .cleaningUp,
+                reason: .cleanUp)),
         Scenario(
             name: "our Secret with the wrong type: delete so it can be recreated",
             input: .init(namespace: F.namespace(), secrets: [F.managedSecret(type: "Opaque")], now: F.now),
             expected: Decision(
-                .deleteSecret(name: "acr-pull", uid: "uid-acr-pull", resourceVersion: "41"), state: .refreshing)),
+                .deleteSecret(name: "acr-pull", uid: "uid-acr-pull", resourceVersion: "41"), state: .refreshing,
+                reason: .wrongType)),
         Scenario(
             name: "secret name changed: the old managed Secret is cleaned up once the new one is current",
             input: .init(
@@ -412,7 +417,7 @@ import Testing
                 serviceAccounts: [F.account("default", ["acr-pull", "registry-creds"])], now: F.now),
             expected: Decision(
                 .detach(serviceAccount: "default", secret: "acr-pull", index: 0, resourceVersion: "7"),
-                state: .cleaningUp)),
+                state: .cleaningUp, reason: .cleanUp)),
         Scenario(
             name: "unknown identity: InvalidAnnotation, nothing written",
             input: .init(namespace: F.namespace(extra: [SecretLayout.identityAnnotation: "nobody"]), now: F.now),
@@ -429,14 +434,16 @@ import Testing
             name: "opted in through the config's label selector",
             input: .init(
                 namespace: F.namespace(registries: nil, labels: ["pullkeeper.io/enabled": "true"]), now: F.now),
-            expected: Decision(.fetchCredentials([CredentialRequest(identity: "sp", registry: reg)]), state: .pending)),
+            expected: Decision(
+                .fetchCredentials([CredentialRequest(identity: "sp", registry: reg)]), state: .pending,
+                reason: .secretMissing)),
         Scenario(
             name: "credential identical to the one written (cached token): no write",
             input: .init(
                 namespace: F.namespace(), secrets: [F.managedSecret(refreshedAgo: 5400)],
                 serviceAccounts: [F.account("default", ["acr-pull"])],
                 credentials: [
-                    reg: .success(
+                    reg: .ready(
                         PullCredential(
                             username: SecretLayout.tokenUsername, password: "old-token",
                             expiresOn: F.now.addingTimeInterval(5400)))
@@ -450,8 +457,8 @@ import Testing
                 secrets: [F.managedSecret(registries: [reg, F.other], refreshedAgo: 5400)],
                 serviceAccounts: [F.account("default", ["acr-pull"])],
                 credentials: [
-                    reg: .success(F.token()),
-                    F.other: .failure(CredentialFailure(message: "ACR answered 503", retryable: true)),
+                    reg: .ready(F.token()),
+                    F.other: .failed(CredentialFailure(message: "ACR answered 503", retryable: true)),
                 ],
                 now: F.now),
             expected: Decision(
@@ -469,13 +476,13 @@ import Testing
                         registries: [reg, F.other], expiresAt: F.now.addingTimeInterval(5400)), resourceVersion: "41"),
                 events: [
                     EventNote(
-                        .warning, "TokenFailed", "registry \(F.other): ACR answered 503", subject: .secret("acr-pull")),
-                    EventNote(
-                        .normal, "SecretRefreshed",
-                        "refreshed credentials for \(reg), \(F.other), expires 2026-01-01T01:30:00Z",
-                        subject: .secret("acr-pull")),
+                        .warning, "TokenFailed", "registry \(F.other): ACR answered 503", subject: .secret("acr-pull"))
                 ],
-                requeue: .backoff(cap: .seconds(5399)), state: .failing)),
+                writeEvent: EventNote(
+                    .normal, "SecretRefreshed",
+                    "refreshed credentials for \(reg), \(F.other), expires 2026-01-01T01:30:00Z",
+                    subject: .secret("acr-pull")),
+                requeue: .backoff(cap: .seconds(5399)), state: .failing, reason: .refreshDue)),
     ]
 
     static let twoRegistries = F.dockerConfig([

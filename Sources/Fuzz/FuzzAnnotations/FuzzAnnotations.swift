@@ -30,7 +30,7 @@ import Reconciler
     let credential = PullCredential(
         username: SecretLayout.tokenUsername, password: "fuzz-password", expiresOn: now.addingTimeInterval(10_800))
     var credentials: [String: CredentialOutcome] = [:]
-    for registry in request.registries { credentials[registry] = .success(credential) }
+    for registry in request.registries { credentials[registry] = .ready(credential) }
     _ = reconciler.decide(
         ReconcileInput(namespace: input.namespace, serviceAccounts: accounts, credentials: credentials, now: now))
 }

@@ -48,7 +48,7 @@ private func write(_ entry: DockerConfig.Entry) {
         username: entry.username, password: entry.password, expiresOn: now.addingTimeInterval(10_800))
     let decision = reconciler.decide(
         ReconcileInput(
-            namespace: namespace, serviceAccounts: accounts, credentials: [registry: .success(credential)], now: now))
+            namespace: namespace, serviceAccounts: accounts, credentials: [registry: .ready(credential)], now: now))
     guard case .createSecret(let desired) = decision.action else { return }
     guard case .success(let written) = DockerConfig.decode(desired.dockerConfigJSON) else {
         fatalError("pullkeeper cannot read back the Secret it writes")

@@ -197,8 +197,8 @@ struct SimulatedAzure: Sendable {
             transport: transport, tls: tls, retry: .none)
     }
 
-    func adminCredential() throws -> StaticCredential {
-        StaticCredential(
+    func adminCredential() throws -> StaticFiles {
+        StaticFiles(
             username: Self.adminUser, passwordFile: try files.write("admin-password-\(UUID())", adminPassword),
             password2File: try files.write("admin-password2-\(UUID())", adminPassword2))
     }
