@@ -38,7 +38,7 @@ extension TokenProvider {
         while case .inFlight(let task) = read() {
             let value: Value
             do {
-                value = try checked(try await task.value)
+                value = try checked(try await Self.awaitCancellable(task))
             } catch {
                 // The request failed; its starter may have kept a still-valid value that is good enough.
                 if let kept = usable(read(), mustExpireAfter) { return kept }
@@ -56,7 +56,7 @@ extension TokenProvider {
         let task = Task<Value, any Error> { try await fetch(self) }
         write(.inFlight(task))
         do {
-            let value = try checked(try await task.value)
+            let value = try checked(try await Self.awaitCancellable(task))
             let obtained = now()
             let refreshAt =
                 value.expiry == nil && ttl != nil
@@ -110,5 +110,15 @@ extension TokenProvider {
         let lifetime = expiry.timeIntervalSince(obtained)
         let margin = Double(refreshMargin.components.seconds) + Double(refreshMargin.components.attoseconds) / 1e18
         return expiry.addingTimeInterval(-min(margin, lifetime / 2))
+    }
+
+    /// The shared request's value; a caller that is cancelled (the controller shutting down) cancels the request
+    /// too, so nothing is left waiting on a token service that does not answer.
+    static func awaitCancellable<Value: Sendable>(_ task: Task<Value, any Error>) async throws -> Value {
+        try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 }

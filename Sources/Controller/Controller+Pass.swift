@@ -4,6 +4,7 @@ import KubernetesModel
 import Logging
 import PullKeeperCore
 import Reconciler
+import ServiceLifecycle
 
 /// One pass over one namespace, from the key to the write and its log line:
 /// gather (caches) → decide (pure) → fetch credentials and decide again → one write → outcome → Events, metrics,
@@ -62,7 +63,8 @@ extension Controller {
         var input = gather(name)
         var decision = reconciler.decide(input)
         if case .fetchCredentials(let requests) = decision.action {
-            input.credentials = await credentials.credentials(for: requests)
+            // A pass waiting for a token request stops waiting when shutdown begins (it hears "pending").
+            input.credentials = await cancelWhenGracefulShutdown { await self.credentials.credentials(for: requests) }
             decision = reconciler.decide(input)
         }
         guard canWrite() else { return }

@@ -110,6 +110,9 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
             logger: logger, clock: clock)
     }
 
+    /// How many passes run at once.
+    public var workerCount: Int { max(1, options.workers) }
+
     /// True once all three caches hold their first list.
     public var hasSynced: Bool { namespaces.hasSynced && secrets.hasSynced && accounts.hasSynced }
 

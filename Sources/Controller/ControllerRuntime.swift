@@ -104,7 +104,8 @@ public final class ControllerRuntime: Sendable {
                     metrics.tokenExpiry(identity: record.identity, registry: record.registry, expiresAt: expiry)
                 }
             })
-        let factory = CredentialFactory(config: setup.config, environment: setup.environment, transport: transport)
+        let factory = CredentialFactory(
+            config: setup.config, environment: setup.environment, transport: transport, clock: clock)
         let source = RegistryCredentialSource(
             factory: factory, provider: provider, logger: setup.logger, clock: clock)
         let events = EventRecorder(

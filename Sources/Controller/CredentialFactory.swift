@@ -17,6 +17,8 @@ public struct CredentialFactory: Sendable {
     public var entraRetry: RetryPolicy
     /// Retries of managed-identity requests.
     public var managedIdentityRetry: RetryPolicy
+    /// The clock retries wait on, and whose wall clock turns `expires_in` into `expiresOn`.
+    public let clock: RuntimeClock
 
     /// Name of the identity built from the `AZURE_*` variables when the config has none of that name.
     public static let environmentIdentityName = "env"
@@ -25,13 +27,17 @@ public struct CredentialFactory: Sendable {
         config: OperatorConfig, environment: [String: String], transport: any HTTPTransport,
         entraRetry: RetryPolicy = RetryPolicy(
             maxAttempts: 3, initialDelay: .seconds(1), maxDelay: .seconds(10), jitter: 0, maxRetryAfter: .seconds(10)),
-        managedIdentityRetry: RetryPolicy = .managedIdentity
+        managedIdentityRetry: RetryPolicy = .managedIdentity, clock: RuntimeClock = .system
     ) {
+        self.clock = clock
         self.config = config
         self.environment = environment
         self.transport = transport
         self.entraRetry = entraRetry
         self.managedIdentityRetry = managedIdentityRetry
+        // Retries wait on the injected clock (tests move it by hand).
+        self.entraRetry.sleep = { try await clock.sleep(for: $0) }
+        self.managedIdentityRetry.sleep = { try await clock.sleep(for: $0) }
         self.cloud = Self.cloud(for: config, environment: environment)
         self.azureTLS = TLSOptions(caFiles: config.caFile.map { [$0] } ?? [])
     }
@@ -113,7 +119,7 @@ public struct CredentialFactory: Sendable {
                     ClientCertificateCredential(
                         tenantID: sp.tenantID, clientID: sp.clientID, certificateFile: path,
                         algorithm: sp.legacyRS256 ? .rs256 : .ps256, sendCertificateChain: sp.sendCertificateChain,
-                        authorityHost: host, transport: transport, tls: azureTLS, retry: entraRetry))
+                        authorityHost: host, transport: transport, tls: azureTLS, retry: entraRetry, now: clock.date))
             }
             guard let path = sp.clientSecretFile else {
                 throw AzureAuthError(
@@ -122,22 +128,22 @@ public struct CredentialFactory: Sendable {
             return .entra(
                 ClientSecretCredential(
                     tenantID: sp.tenantID, clientID: sp.clientID, secretFile: path, authorityHost: host,
-                    transport: transport, tls: azureTLS, retry: entraRetry))
+                    transport: transport, tls: azureTLS, retry: entraRetry, now: clock.date))
         case .managedIdentity(let mi):
             return .entra(
                 ManagedIdentityCredential(
                     selector: selector(mi.selector), endpoint: managedIdentityEndpoint(mi), transport: transport,
-                    tls: azureTLS, retry: managedIdentityRetry))
+                    tls: azureTLS, retry: managedIdentityRetry, now: clock.date))
         case .workloadIdentity(let wi):
             return .entra(
                 WorkloadIdentityCredential(
                     tenantID: wi.tenantID, clientID: wi.clientID, tokenFile: wi.tokenFile, authorityHost: host,
-                    transport: transport, tls: azureTLS, retry: entraRetry))
+                    transport: transport, tls: azureTLS, retry: entraRetry, now: clock.date))
         case .environment:
             return .entra(
                 try EnvironmentCredential.make(
                     environment: environment, defaultAuthorityHost: host, transport: transport, tls: azureTLS,
-                    retry: entraRetry))
+                    retry: entraRetry, now: clock.date))
         case .static(let credential):
             return .static(credential)
         }

@@ -54,9 +54,27 @@ public final class ExecCredentialProvider: KubernetesCredentialProvider {
         let result = try await ProcessRunner.run(
             command: command, arguments: config.args, environment: environment, timeout: timeout)
         guard result.status == 0 else {
-            throw failure("exited with status \(result.status)")
+            let reason =
+                result.timedOut
+                ? "was stopped after \(timeout) without an answer" : "exited with status \(result.status)"
+            throw failure(reason + (result.lastErrorLine.map { ": \($0)" } ?? " and wrote nothing to stderr"))
         }
         return try parse(result.stdout)
+    }
+
+    /// Where and why decoding failed, never a value (the output carries a token).
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return keys.isEmpty ? "at the top level" : "at \(keys)"
+        }
+        switch error {
+        case .typeMismatch(let type, let context): return "\(path(context)): expected \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context)): expected \(type), found null"
+        case .keyNotFound(let key, let context): return "\(path(context)): \(key.stringValue) is missing"
+        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not JSON" : "\(path(context)): invalid"
+        @unknown default: return "cannot be decoded"
+        }
     }
 
     private func failure(_ message: String) -> KubernetesError {
@@ -79,8 +97,11 @@ public final class ExecCredentialProvider: KubernetesCredentialProvider {
 
     func parse(_ stdout: Data) throws -> (KubernetesCredentials, Date?) {
         // The output holds the credential: errors describe its shape, never echo it.
-        guard let output = try? JSONDecoder().decode(Output.self, from: stdout) else {
-            throw failure("output is not an ExecCredential JSON object")
+        let output: Output
+        do {
+            output = try JSONDecoder().decode(Output.self, from: stdout)
+        } catch let error as DecodingError {
+            throw failure("output is not an ExecCredential JSON object (\(Self.describe(error)))")
         }
         guard output.kind == "ExecCredential" else { throw failure("output kind is not ExecCredential") }
         guard output.apiVersion == config.apiVersion else {

@@ -83,7 +83,7 @@ extension HTTPKubernetesClient {
                 "k8s.verb": "\(call.verb)", "k8s.resource": "\(call.resource)", "k8s.attempt": "\(attempt)",
                 "k8s.code": "\(error.code.map(String.init) ?? "-")", "retry.delay": "\(delay)",
             ])
-        try await Task.sleep(for: delay)
+        try await configuration.retry.sleep(delay)
     }
 
     private func attemptOnce(

@@ -142,7 +142,7 @@ extension Informer {
             }
             group.addTask { try await self.watchdog(stallTimeout: stallTimeout) }
             if let period = options.resyncPeriod {
-                group.addTask { try await self.waitForResync(poll: min(period / 20, .seconds(1))) }
+                group.addTask { try await self.waitForResync() }
             }
             defer { group.cancelAll() }
             try await group.next()
@@ -195,9 +195,24 @@ extension Informer {
         }
     }
 
-    /// Throws `ResyncDue` once the resync loop asks for a relist (checked every `poll`).
-    func waitForResync(poll: Duration) async throws {
-        while !state.withLock({ $0.resyncDue }) { try await sleep(poll) }
+    /// Throws `ResyncDue` once the resync loop asks for a relist (woken by it, no polling).
+    func waitForResync() async throws {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.resyncDue || Task.isCancelled { return true }
+                    state.resyncWaiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { state in
+                defer { state.resyncWaiter = nil }
+                return state.resyncWaiter
+            }?.resume()
+        }
+        try Task.checkCancellation()
         throw ResyncDue()
     }
 
@@ -207,7 +222,12 @@ extension Informer {
         while true {
             try await sleep(period)
             guard hasSynced else { continue }
-            state.withLock { $0.resyncDue = true }
+            let waiter = state.withLock { state in
+                state.resyncDue = true
+                defer { state.resyncWaiter = nil }
+                return state.resyncWaiter
+            }
+            waiter?.resume()
         }
     }
 }

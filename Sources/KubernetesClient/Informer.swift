@@ -52,6 +52,8 @@ public final class Informer<R: KubernetesResource>: Sendable {
         var statistics = InformerStatistics()
         /// Set by the resync loop: the reflector ends its watch, relists and redelivers everything.
         var resyncDue = false
+        /// The running watch, waiting to hear that a resync is due.
+        var resyncWaiter: CheckedContinuation<Void, Never>?
     }
 
     let client: any KubernetesClient

@@ -19,6 +19,8 @@ public final class InProcessKubernetes: KubernetesTransport {
         public var resource: String
         public var namespace: String?
         public var name: String?
+        /// The bearer token the call carries (who is calling).
+        public var token: String?
 
         public var description: String {
             "\(verb) \(resource) \(namespace.map { "\($0)/" } ?? "")\(name ?? "")"
@@ -38,7 +40,8 @@ public final class InProcessKubernetes: KubernetesTransport {
     public typealias Interceptor = @Sendable (Call) -> Answer
 
     public let simulator: KubernetesSimulator
-    private let state = Mutex<(interceptors: [Int: Interceptor], next: Int, calls: [Call: Int])>(([:], 0, [:]))
+    private let state = Mutex<(interceptors: [Int: Interceptor], next: Int, calls: [Call: Int], inFlight: Int)>(
+        ([:], 0, [:], 0))
 
     public init(simulator: KubernetesSimulator) {
         self.simulator = simulator
@@ -58,6 +61,9 @@ public final class InProcessKubernetes: KubernetesTransport {
         state.withLock { _ = $0.interceptors.removeValue(forKey: handle) }
     }
 
+    /// Calls being answered now (a watch counts until its response head is out, not while it streams).
+    public var inFlight: Int { state.withLock { $0.inFlight } }
+
     /// How often calls matching `filter` were made (intercepted ones included).
     public func count(where filter: (Call) -> Bool) -> Int {
         state.withLock { $0.calls.filter { filter($0.key) }.values.reduce(0, +) }
@@ -66,11 +72,16 @@ public final class InProcessKubernetes: KubernetesTransport {
     public func execute(_ request: HTTPClientRequest, deadline: NIODeadline) async throws -> HTTPClientResponse {
         let url = URLComponents(string: request.url)
         let path = (url?.percentEncodedPath ?? "/") + (url?.percentEncodedQuery.map { "?" + $0 } ?? "")
-        let call = Self.call(method: request.method.rawValue, components: url)
+        var call = Self.call(method: request.method.rawValue, components: url)
+        call.token = request.headers.first(name: "Authorization").flatMap {
+            $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil
+        }
         let interceptors = state.withLock { state in
             state.calls[call, default: 0] += 1
+            state.inFlight += 1
             return state.interceptors.sorted { $0.key < $1.key }.map(\.value)
         }
+        defer { state.withLock { $0.inFlight -= 1 } }
         for interceptor in interceptors {
             switch interceptor(call) {
             case .proceed:
@@ -118,7 +129,7 @@ public final class InProcessKubernetes: KubernetesTransport {
             segments.removeFirst(2)
         }
         let resource = segments.first ?? ""
-        let name = segments.count > 1 ? segments[1] : (resource == "namespaces" ? nil : nil)
+        let name = segments.count > 1 ? segments[1] : nil
         let subresource = segments.count > 2 ? "/" + segments[2] : ""
         let watch = components?.queryItems?.contains { $0.name == "watch" && ($0.value == "1" || $0.value == "true") }
         let verb: String
@@ -130,6 +141,6 @@ public final class InProcessKubernetes: KubernetesTransport {
         case "DELETE": verb = "delete"
         default: verb = method.lowercased()
         }
-        return Call(verb: verb, resource: resource + subresource, namespace: namespace, name: name)
+        return Call(verb: verb, resource: resource + subresource, namespace: namespace, name: name, token: nil)
     }
 }

@@ -61,12 +61,20 @@ public final class ManualClock: Clock, Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if deadline <= state.now { return true }
+                // Cancellation may have come before the sleeper was registered: its handler found nothing to
+                // resume, so look again here, under the same lock.
+                enum Now { case wait, wake, cancel }
+                let now = state.withLock { state -> Now in
+                    if Task.isCancelled { return .cancel }
+                    if deadline <= state.now { return .wake }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    return false
+                    return .wait
                 }
-                if resumeNow { continuation.resume() }
+                switch now {
+                case .wait: break
+                case .wake: continuation.resume()
+                case .cancel: continuation.resume(throwing: CancellationError())
+                }
             }
         } onCancel: {
             let sleeper = state.withLock { $0.sleepers.removeValue(forKey: id) }

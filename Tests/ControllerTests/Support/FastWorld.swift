@@ -1,3 +1,4 @@
+import AzureAuth
 import AzureSimulator
 import Controller
 import Foundation
@@ -11,6 +12,7 @@ import PullKeeperCore
 import PullKeeperLab
 import PullKeeperTesting
 import Reconciler
+import Synchronization
 
 /// The real controller runtime on simulated time: its Kubernetes and Azure traffic is served in-process by the
 /// simulators (no sockets, no TLS), and every timer, backoff, renewal and token expiry runs on a `ManualClock`
@@ -93,10 +95,13 @@ final class FastWorld: Sendable {
     func runtime(
         token: String? = nil, once: Bool = false, leaderElection: ControllerRuntime.LeaderElection? = nil,
         config: OperatorConfig? = nil, instance: String = "test", logger: Logger = FastWorld.quiet,
-        options: Controller.Options? = nil
+        options: Controller.Options? = nil, azureTransport: (any HTTPTransport)? = nil
     ) throws -> ControllerRuntime {
         var configuration = kubernetes
         if let token { configuration.credentials = StaticCredentialProvider(KubernetesCredentials(token: token)) }
+        // The client's retries (429, 5xx) wait on the manual clock too.
+        let manual = clock.runtimeClock
+        configuration.retry.sleep = { try await manual.sleep(for: $0) }
         var setup = ControllerRuntime.Setup(
             config: config ?? self.config, kubernetes: configuration, environment: [:],
             options: options
@@ -104,7 +109,7 @@ final class FastWorld: Sendable {
             leaderElection: leaderElection, logger: logger)
         setup.clock = clock.runtimeClock
         setup.kubernetesTransport = kube
-        setup.azureTransport = azure
+        setup.azureTransport = azureTransport ?? azure
         return try ControllerRuntime(setup)
     }
 
@@ -121,38 +126,75 @@ final class FastWorld: Sendable {
     // MARK: Simulated time
 
     /// Waits (a few milliseconds of real time) until nothing moves at the current simulated time: no request to
-    /// either simulator, no Kubernetes change, nothing queued or running in the controllers.
+    /// either simulator in flight or begun, no Kubernetes change, no key waiting for a worker. A pass waiting on
+    /// the manual clock (a backoff, a retry, a wait limit) counts as settled: only moving the clock moves it.
     func settle(_ runtimes: ControllerRuntime..., timeout: Duration = .seconds(20)) async {
         let deadline = ContinuousClock.now + timeout
         var last = (-1, -1, -1)
         var stable = 0
-        while stable < 4 && ContinuousClock.now < deadline {
-            for _ in 0..<8 { await Task.yield() }
-            try? await Task.sleep(for: .milliseconds(2))
-            var idle = true
-            for runtime in runtimes where !(await runtime.controller.queue.isIdle) { idle = false }
+        while stable < 6 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(3))
+            var quiet = kube.inFlight == 0 && azure.inFlight == 0
+            // Keys waiting while a worker is free will be taken at once. Before the caches sync (no workers yet),
+            // or with every worker waiting on the manual clock, only moving the clock moves them.
+            for runtime in runtimes where runtime.controller.hasSynced {
+                let counts = await runtime.controller.queue.counts
+                if counts.ready > 0 && counts.processing < runtime.controller.workerCount { quiet = false }
+            }
             let now = (kube.count { _ in true }, azure.sent, sim.kubernetes.revision)
-            stable = idle && now == last ? stable + 1 : 0
+            stable = quiet && now == last ? stable + 1 : 0
             last = now
         }
     }
 
     /// Moves simulated time timer by timer (settling after each) until `condition` holds or `limit` of simulated
     /// time has passed; true when it held.
+    /// `step`: at least this much simulated time per move (timers fire up to `step` late; bounded work per move
+    /// when thousands of timers are spread out).
     func advance(
-        _ runtimes: ControllerRuntime..., limit: Duration, until condition: () async throws -> Bool
+        _ runtimes: ControllerRuntime..., limit: Duration, step: Duration = .zero,
+        until condition: () async throws -> Bool
     ) async rethrows -> Bool {
         let end = clock.now.advanced(by: limit)
+        // What was just started must have registered its timers before the clock can move to the next one.
+        for runtime in runtimes { await settle(runtime) }
         while true {
             if try await condition() { return true }
             guard let next = clock.nextDeadline, next <= end else {
+                // Nothing due before the end: look once more after letting everything run, then jump.
+                for runtime in runtimes { await settle(runtime) }
+                if try await condition() { return true }
+                if let next = clock.nextDeadline, next <= end {
+                    clock.advance(to: next)
+                    for runtime in runtimes { await settle(runtime) }
+                    continue
+                }
                 clock.advance(to: end)
                 for runtime in runtimes { await settle(runtime) }
                 return try await condition()
             }
-            clock.advance(to: next)
+            clock.advance(to: max(next, min(end, clock.now.advanced(by: step))))
             for runtime in runtimes { await settle(runtime) }
         }
+    }
+
+    /// Runs a `--once` runtime to its end, moving simulated time on while it waits for its quiet period.
+    func runOnce(_ runtime: ControllerRuntime) async throws {
+        let task = start(runtime)
+        let done = Mutex(false)
+        let watcher = Task {
+            _ = try? await task.value
+            done.withLock { $0 = true }
+        }
+        var rounds = 0
+        while !done.withLock({ $0 }) && rounds < 10_000 {
+            await settle(runtime)
+            if done.withLock({ $0 }) { break }
+            clock.advance(by: .milliseconds(500))
+            rounds += 1
+        }
+        await watcher.value
+        try await task.value
     }
 
     /// Simulated time since the world started.
