@@ -17,8 +17,11 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources Sources
 COPY Tests Tests
-RUN swift build -c release --static-swift-stdlib --product pullkeeper \
-    && install -D "$(swift build -c release --static-swift-stdlib --show-bin-path)/pullkeeper" /out/pullkeeper
+# scripts/build-image's flags: no debug info, the checkout path mapped to "." (a path-independent binary)
+RUN flags="-c release --static-swift-stdlib --debug-info-format none -Xcc -ffile-prefix-map=/src=. \
+      -Xcxx -ffile-prefix-map=/src=. -Xswiftc -file-prefix-map -Xswiftc /src=." \
+    && swift build $flags --product pullkeeper \
+    && install -D "$(swift build $flags --show-bin-path)/pullkeeper" /out/pullkeeper
 COPY scripts/image scripts/image
 RUN scripts/image/rootfs --binary /out/pullkeeper --out /rootfs \
     --expect-packages "ca-certificates gcc-12-base libc6 libgcc-s1 libstdc++6 libyaml-0-2 zlib1g"
