@@ -11,7 +11,7 @@
 # and ENV below match the lock and the image build-image wrote. Docker adds its own layer metadata and times, so
 # the digest differs from build-image's; the files are the same.
 FROM swift:6.3.1-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libyaml-dev pkg-config python3
+RUN apt-get update && apt-get install -y --no-install-recommends libyaml-dev pkg-config
 WORKDIR /src
 COPY Package.swift ./
 RUN swift package resolve
