@@ -161,7 +161,20 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "pullkeeper", dependencies: ["PullKeeperCommands"]),
+        // The Swift runtime and Foundation linked in statically, in every configuration: the release build that
+        // scripts/test makes is the very binary scripts/build-image puts into the image (no second compile).
+        .executableTarget(
+            name: "pullkeeper", dependencies: ["PullKeeperCommands"],
+            linkerSettings: [
+                .unsafeFlags([
+                    "-static-stdlib",
+                    // What the static Foundation archive needs: modules compiled against the shared Foundation
+                    // (as the tests must be) do not autolink these; a -static-stdlib compile would.
+                    "-lFoundationEssentials", "-lFoundationInternationalization", "-lCoreFoundation",
+                    "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization",
+                    "-lswiftDispatch", "-ldispatch", "-lBlocksRuntime", "-lswiftGlibc", "-lstdc++", "-lm",
+                ])
+            ]),
 
         // MARK: libFuzzer harnesses (FUZZING.md): scripts/fuzz builds them with -sanitize=fuzzer into
         // .build-fuzz; a plain build compiles them as replayers that run files through the same code.

@@ -26,6 +26,6 @@ public struct ACREndpoint: Sendable, Hashable {
         return ACREndpoint(loginServer: loginServer, authBaseURL: base, service: challenge.service ?? loginServer)
     }
 
-    var exchangeURL: String { authBaseURL + "/oauth2/exchange" }
+    package var exchangeURL: String { authBaseURL + "/oauth2/exchange" }
     var tokenURL: String { authBaseURL + "/oauth2/token" }
 }

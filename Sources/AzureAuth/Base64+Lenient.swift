@@ -1,9 +1,9 @@
 import Foundation
 
 /// Base64 as JWTs and registries use it in the wild: either alphabet, padded or not.
-enum LenientBase64 {
+package enum LenientBase64 {
     /// Decodes standard or URL-safe base64, with or without `=` padding; nil on anything else.
-    static func decode(_ text: Substring) -> [UInt8]? {
+    package static func decode(_ text: Substring) -> [UInt8]? {
         var normalized = ""
         normalized.reserveCapacity(text.utf8.count + 3)
         var sawPadding = false
@@ -27,7 +27,7 @@ enum LenientBase64 {
     }
 
     /// URL-safe base64 without padding, as JWS compact serialization wants.
-    static func urlEncode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    package static func urlEncode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
@@ -35,7 +35,7 @@ enum LenientBase64 {
     }
 
     /// Standard padded base64.
-    static func standardEncode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    package static func standardEncode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         Data(bytes).base64EncodedString()
     }
 }

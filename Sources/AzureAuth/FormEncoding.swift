@@ -1,7 +1,7 @@
 import Foundation
 
 /// `application/x-www-form-urlencoded` bodies and query strings.
-enum FormEncoding {
+package enum FormEncoding {
     private static let unreserved: CharacterSet = {
         var set = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<"\u{80}"))
         set.insert(charactersIn: "-._~")
@@ -14,7 +14,7 @@ enum FormEncoding {
     }
 
     /// `k1=v1&k2=v2`, in the order given.
-    static func encode(_ fields: [(String, String)]) -> String {
+    package static func encode(_ fields: [(String, String)]) -> String {
         fields.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
     }
 

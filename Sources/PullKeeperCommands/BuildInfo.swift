@@ -1,6 +1,6 @@
 /// Version and build facts printed by `pullkeeper version`.
-enum BuildInfo {
-    static let version = "0.1.0-dev"
+package enum BuildInfo {
+    package static let version = "0.1.0-dev"
 
     static var swiftVersion: String {
         #if swift(>=6.3)

@@ -3,23 +3,25 @@ import PullKeeperConfig
 import PullKeeperConfigLoader
 
 /// `pullkeeper check --config FILE`: validates a config file, printing every problem as `FILE:LINE:COLUMN: message`.
-struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct CheckCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate an operator config file.",
         discussion: "Exit codes: 0 valid, 1 problems found, 2 file unreadable or usage error."
     )
 
+    public init() {}
+
     @Option(name: .long, help: "The config file to check.") var config: String
 
-    func run() throws {
+    public func run() throws {
         let result = Self.check(path: config)
         for line in result.lines { print(line) }
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }
     }
 
     /// The lines `check` prints and its exit code, without touching the process (for tests).
-    static func check(path: String) -> (lines: [String], exitCode: Int32) {
+    package static func check(path: String) -> (lines: [String], exitCode: Int32) {
         do {
             let config = try ConfigLoader.load(path: path)
             let kinds = config.identities.map(\.name).joined(separator: ", ")

@@ -7,8 +7,8 @@ import PullKeeperConfigLoader
 extension IdentityMode: ExpressibleByArgument {}
 
 /// `pullkeeper render`: writes the install manifests (PRODUCT.md §4) to a directory, or to stdout.
-struct RenderCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct RenderCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Write the install manifests (namespace, RBAC, config, Deployment, ...) as YAML.",
         discussion: """
@@ -17,11 +17,13 @@ struct RenderCommand: ParsableCommand {
             deploy/ in the repository is `pullkeeper render --output-dir deploy`.
             """)
 
+    public init() {}
+
     @Argument(help: ArgumentHelp("`-` writes to stdout (the default).", valueName: "-"))
-    var destination: String?
+    package var destination: String?
 
     @Option(help: ArgumentHelp("Directory to write the files into, or - for stdout.", valueName: "dir"))
-    var outputDir: String?
+    package var outputDir: String?
 
     @Option(help: "The operator's namespace.") var namespace = "pullkeeper"
 
@@ -47,7 +49,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Client ID of the workload identity, service principal or user-assigned managed identity.")
     var clientId: String?
 
-    func validate() throws {
+    public func validate() throws {
         if let destination, destination != "-" {
             throw ValidationError("unexpected argument \"\(destination)\"; write to a directory with --output-dir DIR")
         }
@@ -60,7 +62,7 @@ struct RenderCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    public func run() throws {
         do {
             try Self.write(try render(), to: outputDir == "-" ? nil : outputDir)
         } catch {
@@ -69,7 +71,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     /// The files this invocation renders, after reading and validating `--config`.
-    func render() throws -> [ManifestFile] {
+    package func render() throws -> [ManifestFile] {
         var configText: String?
         if let config {
             guard let data = FileManager.default.contents(atPath: config) else {
@@ -93,7 +95,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     /// Writes the files into `directory` (created if needed), or the object stream to stdout when it is nil.
-    static func write(_ files: [ManifestFile], to directory: String?) throws {
+    package static func write(_ files: [ManifestFile], to directory: String?) throws {
         guard let directory else {
             FileHandle.standardOutput.write(Data(try Manifests.stream(files).utf8))
             return

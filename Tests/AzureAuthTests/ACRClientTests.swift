@@ -1,8 +1,7 @@
+import AzureAuth
 import Foundation
 import Logging
 import Testing
-
-@testable import AzureAuth
 
 @Suite("ACR token service client (scripted transport)")
 struct ACRClientTests {

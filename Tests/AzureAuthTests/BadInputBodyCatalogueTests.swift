@@ -1,9 +1,8 @@
+import AzureAuth
 import Foundation
 import Logging
 import PullKeeperTesting
 import Testing
-
-@testable import AzureAuth
 
 /// Bad-input catalogue, Azure half (issue 9): Entra ID, IMDS and ACR answers that are truncated, huge, not JSON,
 /// or carry JWTs with bad segments, each a named case with the error code it must give. No answer may crash,

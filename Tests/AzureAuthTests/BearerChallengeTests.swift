@@ -1,6 +1,5 @@
+import AzureAuth
 import Testing
-
-@testable import AzureAuth
 
 @Suite("WWW-Authenticate Bearer challenge")
 struct BearerChallengeTests {

@@ -1,9 +1,8 @@
+import AzureAuth
 import Foundation
 import Logging
 import PullKeeperCore
 import Testing
-
-@testable import AzureAuth
 
 @Suite("Entra ID credentials (scripted transport)")
 struct EntraCredentialTests {

@@ -1,7 +1,6 @@
+import AzureAuth
 import Foundation
 import Testing
-
-@testable import AzureAuth
 
 @Suite("JWT claims decoding")
 struct JWTClaimsTests {

@@ -1,9 +1,8 @@
+import AzureAuth
 import Foundation
 import Logging
 import PullKeeperTesting
 import Testing
-
-@testable import AzureAuth
 
 @Suite("No secret material in logs or errors (scripted transport)")
 struct LogSafetyTests {

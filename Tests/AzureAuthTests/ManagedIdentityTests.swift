@@ -1,9 +1,8 @@
+import AzureAuth
 import Foundation
 import Logging
 import PullKeeperCore
 import Testing
-
-@testable import AzureAuth
 
 @Suite("Managed identity (scripted transport)")
 struct ManagedIdentityTests {

@@ -1,9 +1,8 @@
+import AzureAuth
 import AzureSimulator
 import Foundation
 import PullKeeperCore
 import Testing
-
-@testable import AzureAuth
 
 private typealias App = SimulatedAzure.App
 private typealias Managed = SimulatedAzure.Managed

@@ -1,10 +1,9 @@
+import AzureAuth
 import AzureSimulator
 import Foundation
 import Logging
 import PullKeeperTesting
 import Testing
-
-@testable import AzureAuth
 
 private typealias App = SimulatedAzure.App
 private typealias Managed = SimulatedAzure.Managed

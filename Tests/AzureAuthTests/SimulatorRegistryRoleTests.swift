@@ -1,8 +1,7 @@
+import AzureAuth
 import AzureSimulator
 import Foundation
 import Testing
-
-@testable import AzureAuth
 
 /// Issue 4: AcrPull, AcrPush and Owner all allow pull, through the refresh token and a scoped access token, as the
 /// simulated registry's data plane checks it. (A principal without a role: `SimulatorFailureTests.noPullRole`.)

@@ -1,8 +1,7 @@
+import AzureAuth
 import AzureSimulator
 import Foundation
 import Testing
-
-@testable import AzureAuth
 
 /// Issue 4: concurrent callers for one identity × registry share one Entra ID (or IMDS) request and one exchange,
 /// as the simulator counts them.

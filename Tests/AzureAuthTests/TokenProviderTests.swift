@@ -1,10 +1,9 @@
+import AzureAuth
 import Foundation
 import Logging
 import PullKeeperCore
 import Synchronization
 import Testing
-
-@testable import AzureAuth
 
 @Suite("TokenProvider (routing transport)")
 struct TokenProviderTests {

@@ -1,9 +1,8 @@
 import AzureAuth
+import Controller
 import Foundation
 import PullKeeperConfig
 import Testing
-
-@testable import Controller
 
 @Suite("CredentialFactory")
 struct CredentialFactoryTests {

@@ -6,10 +6,13 @@ extension Integration {
     /// `pullkeeper run` as a process: it writes Secrets and ends cleanly on SIGTERM.
     @Suite("pullkeeper run as a process", .serialized)
     struct RunProcessTests {
-        /// The binary `swift build` made next to the test bundle's sources.
+        /// The binary of the same build as these tests (debug or release): it lies next to the test bundle.
         static var binary: String {
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(".build/debug/pullkeeper").path
+            if let given = ProcessInfo.processInfo.environment["PULLKEEPER_BIN"] { return given }
+            var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            // The bundle is `<build dir>/pullkeeperPackageTests.xctest` (a file on Linux, a folder elsewhere).
+            if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
+            return directory.appendingPathComponent("pullkeeper").path
         }
 
         @Test("SIGTERM ends pullkeeper run with exit code 0")

@@ -1,9 +1,8 @@
 import Foundation
 import Manifests
+import PullKeeperCommands
 import Testing
 import YAML
-
-@testable import PullKeeperCommands
 
 /// Issue 6, item 5: the chart's metadata, values and schema (helm itself runs in scripts/check-manifests).
 @Suite struct ChartTests {

@@ -1,11 +1,10 @@
 import Foundation
 import KubernetesModel
 import Manifests
+import PullKeeperCommands
 import PullKeeperConfig
 import PullKeeperConfigLoader
 import Testing
-
-@testable import PullKeeperCommands
 
 /// The config every mode renders by default must pass the operator's own validator (`pullkeeper check`).
 @Suite struct DefaultConfigTests {

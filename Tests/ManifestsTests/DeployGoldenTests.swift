@@ -1,9 +1,8 @@
 import Foundation
 import Manifests
+import PullKeeperCommands
 import Testing
 import YAML
-
-@testable import PullKeeperCommands
 
 /// `deploy/` is the committed output of `pullkeeper render --output-dir deploy`, byte for byte.
 @Suite struct DeployGoldenTests {

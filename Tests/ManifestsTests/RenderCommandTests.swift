@@ -1,9 +1,8 @@
 import Foundation
 import KubernetesModel
 import Manifests
+import PullKeeperCommands
 import Testing
-
-@testable import PullKeeperCommands
 
 /// `pullkeeper render` flags, as the CLI parses them.
 @Suite struct RenderCommandTests {

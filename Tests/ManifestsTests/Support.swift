@@ -1,9 +1,8 @@
 import Foundation
 import KubernetesModel
 import Manifests
+import PullKeeperCommands
 import YAML
-
-@testable import PullKeeperCommands
 
 /// Paths and helpers shared by the manifest tests.
 enum Repository {

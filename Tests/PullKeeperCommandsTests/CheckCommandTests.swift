@@ -1,7 +1,6 @@
 import Foundation
+import PullKeeperCommands
 import Testing
-
-@testable import PullKeeperCommands
 
 @Suite struct CheckCommandTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")

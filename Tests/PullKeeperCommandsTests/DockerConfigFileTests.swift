@@ -1,8 +1,7 @@
 import AzureAuth
 import Foundation
+import PullKeeperCommands
 import Testing
-
-@testable import PullKeeperCommands
 
 @Suite("docker config merge")
 struct DockerConfigFileTests {

@@ -1,10 +1,9 @@
+import AzureAuth
 import AzureSimulator
 import Foundation
 import Logging
 import PullKeeperCore
 import SimulatorPKI
-
-@testable import AzureAuth
 
 /// A started AzureSimulator (HTTPS on loopback, two registry listeners) with the tenant, apps, managed identities
 /// and registries these tests use, and the real `AsyncHTTPTransport` (tapped by `RecordingTransport`) trusting the
