@@ -22,7 +22,7 @@ extension SimulatorCore {
         let decision = faults.decide(verb: attributes.verb, resource: path.resource.plural)
         if let latency = decision.latency { try? await Task.sleep(for: latency) }
         if let error = decision.error { return finish(.failure(error)) }
-        guard users.authorizes(user, attributes) else {
+        guard authorizes(user, attributes) else {
             return finish(.failure(.forbidden(user: user.name, request: attributes)))
         }
         do {
