@@ -78,10 +78,21 @@ extension SimulatorCore {
                     body: try await body(request)))
         case "delete":
             let options = try await optionalBody(request)
-            return .json(
-                try store.delete(
-                    resource, namespace: path.namespace, name: path.name ?? "",
-                    preconditions: DeletePreconditions(body: options)))
+            let name = path.name ?? ""
+            let last = try store.delete(
+                resource, namespace: path.namespace, name: name, preconditions: DeletePreconditions(body: options))
+            // As kube-apiserver: the object when it stays (a Terminating namespace, finalizers), else a Status.
+            if resource == .namespaces
+                || store.object(storage: resource.storage, namespace: path.namespace ?? "", name: name) != nil
+            {
+                return .json(last)
+            }
+            var details: JSONValue = ["name": .string(name), "kind": .string(resource.plural)]
+            if !resource.group.isEmpty { details["group"] = .string(resource.group) }
+            if let uid = last.value(at: ["metadata", "uid"]) { details["uid"] = uid }
+            return .json([
+                "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": details,
+            ])
         default:
             throw APIError.methodNotSupported(verb, resource)
         }
