@@ -21,6 +21,8 @@ struct APIError: Error, Sendable {
     var kind: String?
     var causes: [StatusCause] = []
     var retryAfterSeconds: Int?
+    /// `metadata.continue` of a 410 for an expired continue token: where an inconsistent continuation starts.
+    var continueToken: String?
 
     /// The `Status` body.
     var status: JSONValue {
@@ -28,6 +30,7 @@ struct APIError: Error, Sendable {
             "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
             "message": .string(message), "reason": .string(reason), "code": .number(Double(code)),
         ]
+        if let continueToken { value["metadata"] = ["continue": .string(continueToken)] }
         var details: [String: JSONValue] = [:]
         if let name { details["name"] = .string(name) }
         if let group, !group.isEmpty { details["group"] = .string(group) }
