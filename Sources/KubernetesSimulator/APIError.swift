@@ -123,7 +123,8 @@ extension APIError {
             code: 409, reason: "Conflict",
             message: "Operation cannot be fulfilled on \(resource.qualifiedPlural) \"\(name)\": Precondition failed: "
                 + "\(field): \(expected), \(field) in object meta: \(actual)",
-            name: name, group: resource.group, kind: resource.plural)
+            // kube-apiserver names the kind here (Secret), not the resource (secrets)
+            name: name, group: resource.group, kind: resource.kind)
     }
 
     static func expired(_ message: String) -> APIError {

@@ -56,6 +56,7 @@ extension ObjectStore {
                     case .json: patched = try current.applyingJSONPatch(body)
                     }
                 } catch {
+                    if error.isDecodeError { throw APIError.badRequest(error.reason) }
                     if error.isFailedTest { throw APIError.unprocessable(error.reason) }
                     throw APIError(code: 422, reason: "Invalid", message: error.reason)
                 }
@@ -85,6 +86,7 @@ extension ObjectStore {
             throw APIError.conflict(resource, name: name)
         }
         try checkNamespaceField(&desired, namespace: namespace, resource: resource)
+        try Decoding.check(desiredView, resource: resource)
         try validate(desired, view: desiredView, resource: resource, name: name, previous: current)
         desired = Self.defaulted(desired, resource: resource)
         // Server-owned fields come from the stored object, whatever the client sent.

@@ -101,7 +101,9 @@ extension SimulatorCore {
     func filter(_ path: ResourcePath, _ query: QueryParameters) throws(APIError) -> ObjectFilter {
         var filter = ObjectFilter(namespace: path.namespace)
         if let labels = query["labelSelector"] { filter.labels = try LabelSelector(parsing: labels) }
-        if let fields = query["fieldSelector"] { filter.fields = try FieldSelector(parsing: fields) }
+        if let fields = query["fieldSelector"] {
+            filter.fields = try FieldSelector(parsing: fields, resource: path.resource)
+        }
         return filter
     }
 

@@ -12,7 +12,8 @@ extension SimulatorCore {
         let resource = path.resource
         var filter = try filter(path, query)
         if let name = path.name {
-            filter.fields.requirements.append(.init(field: "metadata.name", value: name, negated: false))
+            filter.fields.requirements.append(
+                .init(field: "metadata.name", value: name, negated: false, path: ["metadata", "name"]))
         }
         let revisionText = query["resourceVersion"] ?? ""
         var from: Int?
