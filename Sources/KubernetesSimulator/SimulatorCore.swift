@@ -133,13 +133,18 @@ final class SimulatorCore: Sendable {
         case (.delete, _): verb = "delete"
         default: verb = method.rawValue.lowercased()
         }
-        // As kube-apiserver does: a list or watch of `metadata.name=X` is authorized as a request about X, so a
-        // rule with resourceNames can allow watching one object.
+        // As kube-apiserver does: a list or watch whose field selector requires `metadata.name=X` (alone or with
+        // other terms) is authorized as a request about X, so a rule with resourceNames can allow watching one object.
         var name = path.name
         if name == nil, verb == "list" || verb == "watch", let fields = query["fieldSelector"] {
-            let terms = fields.split(separator: ",")
-            if terms.count == 1, terms[0].hasPrefix("metadata.name="), !terms[0].hasPrefix("metadata.name==") {
-                name = String(terms[0].dropFirst("metadata.name=".count))
+            for term in fields.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard term.hasPrefix("metadata.name") else { continue }
+                let rest = term.dropFirst("metadata.name".count).trimmingCharacters(in: .whitespaces)
+                let value = rest.hasPrefix("==") ? rest.dropFirst(2) : rest.hasPrefix("=") ? rest.dropFirst() : nil
+                if let value, !value.isEmpty {
+                    name = value.trimmingCharacters(in: .whitespaces)
+                    break
+                }
             }
         }
         return RequestAttributes(
