@@ -21,6 +21,8 @@ struct APIError: Error, Sendable {
     var kind: String?
     var causes: [StatusCause] = []
     var retryAfterSeconds: Int?
+    /// `metadata.continue` of a 410 for an expired continue token: where an inconsistent continuation starts.
+    var continueToken: String?
 
     /// The `Status` body.
     var status: JSONValue {
@@ -28,6 +30,7 @@ struct APIError: Error, Sendable {
             "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
             "message": .string(message), "reason": .string(reason), "code": .number(Double(code)),
         ]
+        if let continueToken { value["metadata"] = ["continue": .string(continueToken)] }
         var details: [String: JSONValue] = [:]
         if let name { details["name"] = .string(name) }
         if let group, !group.isEmpty { details["group"] = .string(group) }
@@ -120,7 +123,8 @@ extension APIError {
             code: 409, reason: "Conflict",
             message: "Operation cannot be fulfilled on \(resource.qualifiedPlural) \"\(name)\": Precondition failed: "
                 + "\(field): \(expected), \(field) in object meta: \(actual)",
-            name: name, group: resource.group, kind: resource.plural)
+            // kube-apiserver names the kind here (Secret), not the resource (secrets)
+            name: name, group: resource.group, kind: resource.kind)
     }
 
     static func expired(_ message: String) -> APIError {

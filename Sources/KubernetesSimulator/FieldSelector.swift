@@ -1,11 +1,15 @@
 import Foundation
 
-/// A parsed `fieldSelector` over `metadata.name` and `metadata.namespace` (= , ==, !=).
+/// A parsed `fieldSelector` (= , ==, !=) over the field labels kube-apiserver supports for each kind:
+/// `metadata.name` and `metadata.namespace` everywhere, plus Secret `type`, Namespace `status.phase` and the Event
+/// fields `kubectl describe` selects on (`involvedObject.*`, or `regarding.*` through events.k8s.io).
 struct FieldSelector: Sendable, Hashable {
     struct Requirement: Sendable, Hashable {
         var field: String
         var value: String
         var negated: Bool
+        /// Where the field lives in the stored object (Events are stored in their core/v1 form).
+        var path: [String] = []
     }
 
     var requirements: [Requirement]
@@ -13,11 +17,16 @@ struct FieldSelector: Sendable, Hashable {
     static let everything = FieldSelector(requirements: [])
 
     init(requirements: [Requirement]) {
-        self.requirements = requirements
+        self.requirements = requirements.map { requirement in
+            var requirement = requirement
+            if requirement.path.isEmpty { requirement.path = requirement.field.split(separator: ".").map(String.init) }
+            return requirement
+        }
     }
 
-    init(parsing text: String) throws(APIError) {
+    init(parsing text: String, resource: ResourceType? = nil) throws(APIError) {
         var requirements: [Requirement] = []
+        let labels = Self.fieldLabels(resource)
         for clause in text.split(separator: ",") {
             let clause = String(clause).trimmingSpaces()
             var parsed: Requirement?
@@ -29,22 +38,50 @@ struct FieldSelector: Sendable, Hashable {
                     break
                 }
             }
-            guard let requirement = parsed else {
+            guard var requirement = parsed else {
                 throw APIError.badRequest("invalid field selector \"\(text)\": expected field=value")
             }
-            guard ["metadata.name", "metadata.namespace"].contains(requirement.field) else {
+            guard let path = labels[requirement.field] else {
                 throw APIError.badRequest(
                     "field label not supported: \(requirement.field)")
             }
+            requirement.path = path
             requirements.append(requirement)
         }
         self.requirements = requirements
     }
 
+    /// Field label → path in the stored object.
+    static func fieldLabels(_ resource: ResourceType?) -> [String: [String]] {
+        var labels: [String: [String]] = [
+            "metadata.name": ["metadata", "name"], "metadata.namespace": ["metadata", "namespace"],
+        ]
+        let involved = ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"]
+        switch resource {
+        case .some(.secrets):
+            labels["type"] = ["type"]
+        case .some(.namespaces):
+            labels["status.phase"] = ["status", "phase"]
+        case .some(.events):
+            for field in involved { labels["involvedObject.\(field)"] = ["involvedObject", field] }
+            labels["reason"] = ["reason"]
+            labels["reportingComponent"] = ["reportingComponent"]
+            labels["source"] = ["source", "component"]
+            labels["type"] = ["type"]
+        case .some(.eventsV1):
+            for field in involved { labels["regarding.\(field)"] = ["involvedObject", field] }
+            labels["reason"] = ["reason"]
+            labels["reportingController"] = ["reportingComponent"]
+            labels["type"] = ["type"]
+        default:
+            break
+        }
+        return labels
+    }
+
     func matches(_ object: JSONValue) -> Bool {
         requirements.allSatisfy { requirement in
-            let path = requirement.field == "metadata.name" ? ["metadata", "name"] : ["metadata", "namespace"]
-            let actual = object.value(at: path)?.stringValue ?? ""
+            let actual = object.value(at: requirement.path)?.stringValue ?? ""
             return (actual == requirement.value) != requirement.negated
         }
     }

@@ -4,13 +4,17 @@ import Foundation
 struct JSONPatchError: Error {
     var reason: String
     var isFailedTest = false
+    /// The body is not a list of operations at all (kube-apiserver: 400, "error decoding patch").
+    var isDecodeError = false
 }
 
 extension JSONValue {
     /// Applies an RFC 6902 JSON patch (add, remove, replace, move, copy, test).
     func applyingJSONPatch(_ patch: JSONValue) throws(JSONPatchError) -> JSONValue {
         guard case .array(let operations) = patch else {
-            throw JSONPatchError(reason: "a JSON patch must be an array of operations")
+            throw JSONPatchError(
+                reason: "error decoding patch: json: cannot unmarshal object into Go value of type "
+                    + "[]handlers.jsonPatchOp", isDecodeError: true)
         }
         var document = self
         for (index, operation) in operations.enumerated() {

@@ -9,6 +9,7 @@ extension ObjectStore {
         }
         var object = resource.storageForm(body)
         try checkTypeMeta(body, resource)
+        try Decoding.check(body, resource: resource)
         var name = object.value(at: ["metadata", "name"])?.stringValue ?? ""
         if name.isEmpty, let prefix = object.value(at: ["metadata", "generateName"])?.stringValue, !prefix.isEmpty {
             name = prefix + Self.randomSuffix()
@@ -140,11 +141,20 @@ extension ObjectStore {
                             + ": field is immutable", field: "type"))
             }
         case "events":
-            causes += resource == .eventsV1 ? Validation.eventsV1Causes(view) : Validation.coreEventCauses(object)
+            causes +=
+                resource == .eventsV1
+                ? Validation.eventsV1Causes(defaulted, previous: previous) : Validation.coreEventCauses(defaulted)
+        case "leases":
+            causes += Validation.leaseCauses(defaulted)
         default:
             break
         }
-        if !causes.isEmpty { throw APIError.invalid(resource, name: name, causes: causes) }
+        if !causes.isEmpty {
+            var error = APIError.invalid(resource, name: name, causes: causes)
+            // Both Event APIs validate the internal (core) Event: no group in the details.
+            if resource == .eventsV1 { error.group = nil }
+            throw error
+        }
     }
 
     /// 404 when the namespace is missing, 403 `NamespaceTerminating` when it is being deleted.

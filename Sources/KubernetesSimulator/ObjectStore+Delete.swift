@@ -34,8 +34,46 @@ extension ObjectStore {
                     resource, name: name, field: "ResourceVersion", expected: expected, actual: revision)
             }
             if resource == .namespaces { return terminate(namespace: name, state: &state) }
+            if let marked = markForDeletion(storage: resource.storage, key: key, state: &state) {
+                return resource.view(marked)
+            }
             return resource.view(
                 state.remove(storage: resource.storage, key: key, historyLimit: configuration.historyLimit) ?? current)
+        }
+    }
+
+    /// An object with `metadata.finalizers` is not removed: it gets a `deletionTimestamp` (once) and stays until
+    /// an update removes its last finalizer. Returns it then; nil when it has no finalizers.
+    func markForDeletion(storage: String, key: ObjectKey, state: inout StoreState) -> JSONValue? {
+        guard var object = state.buckets[storage]?[key],
+            !(object.value(at: ["metadata", "finalizers"])?.arrayValue ?? []).isEmpty
+        else { return nil }
+        if object.value(at: ["metadata", "deletionTimestamp"]) != nil { return object }
+        let previous = object
+        object.setValue(.string(Self.timestamp(now())), at: ["metadata", "deletionTimestamp"])
+        object.setValue(0, at: ["metadata", "deletionGracePeriodSeconds"])
+        let revision = state.nextRevision()
+        object.setValue(.string(String(revision)), at: ["metadata", "resourceVersion"])
+        state.put(
+            object, storage: storage, key: key, type: .modified, previous: previous, revision: revision,
+            historyLimit: configuration.historyLimit)
+        return object
+    }
+
+    /// Deletes the namespace's contents; those with finalizers stay, marked, until their finalizers are removed.
+    func deleteContents(of namespace: String, state: inout StoreState) {
+        for storage in state.buckets.keys.sorted() where storage != "namespaces" {
+            let keys = (state.buckets[storage] ?? [:]).keys.filter { $0.namespace == namespace }.sorted()
+            for contained in keys where markForDeletion(storage: storage, key: contained, state: &state) == nil {
+                _ = state.remove(storage: storage, key: contained, historyLimit: configuration.historyLimit)
+            }
+        }
+    }
+
+    /// Whether anything is still stored in the namespace.
+    static func hasContents(_ namespace: String, state: StoreState) -> Bool {
+        state.buckets.contains { storage, objects in
+            storage != "namespaces" && objects.keys.contains { $0.namespace == namespace }
         }
     }
 
@@ -53,15 +91,11 @@ extension ObjectStore {
                 namespace, storage: "namespaces", key: key, type: .modified, previous: previous, revision: revision,
                 historyLimit: configuration.historyLimit)
         }
-        for storage in state.buckets.keys.sorted() where storage != "namespaces" {
-            let keys = (state.buckets[storage] ?? [:]).keys.filter { $0.namespace == name }.sorted()
-            for contained in keys {
-                _ = state.remove(storage: storage, key: contained, historyLimit: configuration.historyLimit)
-            }
-        }
-        if configuration.namespaceDeletionDelay <= 0 {
+        deleteContents(of: name, state: &state)
+        if configuration.namespaceDeletionDelay <= 0 && !Self.hasContents(name, state: state) {
             _ = state.remove(storage: "namespaces", key: key, historyLimit: configuration.historyLimit)
-        } else {
+        } else if state.pendingNamespaceRemovals[name] == nil {
+            // Removed by the reaper once the delay has passed and nothing (held by a finalizer) is left in it.
             state.pendingNamespaceRemovals[name] = now().addingTimeInterval(configuration.namespaceDeletionDelay)
         }
         return namespace
@@ -73,13 +107,10 @@ extension ObjectStore {
         let now = now()
         return state.withLock { state in
             for (name, due) in state.pendingNamespaceRemovals where due <= now {
+                // Objects created by the in-process API while terminating go too (or are marked, with finalizers).
+                deleteContents(of: name, state: &state)
+                if Self.hasContents(name, state: state) { continue }
                 state.pendingNamespaceRemovals[name] = nil
-                // Objects created by the in-process API while terminating go too.
-                for storage in state.buckets.keys.sorted() where storage != "namespaces" {
-                    for key in (state.buckets[storage] ?? [:]).keys.filter({ $0.namespace == name }).sorted() {
-                        _ = state.remove(storage: storage, key: key, historyLimit: configuration.historyLimit)
-                    }
-                }
                 _ = state.remove(
                     storage: "namespaces", key: ObjectKey(namespace: "", name: name),
                     historyLimit: configuration.historyLimit)

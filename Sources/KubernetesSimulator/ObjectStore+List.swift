@@ -54,16 +54,28 @@ extension ObjectStore {
             var startAfter: ObjectKey?
             if let continueToken, !continueToken.isEmpty {
                 let token = try ContinueToken.decode(continueToken)
-                guard token.rv >= state.compactedRevision,
-                    let snapshot = state.snapshots["\(resource.storage)@\(token.rv)"]
-                else {
-                    throw APIError.expired(
-                        "The provided continue parameter is too old to display a consistent list result. You can "
-                            + "start a new list without the continue parameter.")
-                }
-                objects = snapshot.objects
-                revision = token.rv
                 startAfter = ObjectKey(namespace: token.namespace, name: token.start)
+                if token.rv == -1 {
+                    // The inconsistent continuation a 410 offers: the rest of the list as it is now.
+                    objects = state.buckets[resource.storage] ?? [:]
+                    revision = state.revision
+                } else if token.rv >= state.compactedRevision,
+                    let snapshot = state.snapshots["\(resource.storage)@\(token.rv)"]
+                {
+                    objects = snapshot.objects
+                    revision = token.rv
+                } else {
+                    var expired = APIError.expired(
+                        "The provided continue parameter is too old to display a consistent list result. You can "
+                            + "start a new list without the continue parameter, or use the continue token in this "
+                            + "response to retrieve the remainder of the results. Continuing with the provided token "
+                            + "results in an inconsistent list - objects that were created, modified, or deleted "
+                            + "between the time the first chunk was returned and now may show up in the list.")
+                    var inconsistent = token
+                    inconsistent.rv = -1
+                    expired.continueToken = inconsistent.encoded
+                    throw expired
+                }
             } else {
                 objects = state.buckets[resource.storage] ?? [:]
                 revision = state.revision

@@ -56,6 +56,7 @@ extension ObjectStore {
                     case .json: patched = try current.applyingJSONPatch(body)
                     }
                 } catch {
+                    if error.isDecodeError { throw APIError.badRequest(error.reason) }
                     if error.isFailedTest { throw APIError.unprocessable(error.reason) }
                     throw APIError(code: 422, reason: "Invalid", message: error.reason)
                 }
@@ -85,10 +86,11 @@ extension ObjectStore {
             throw APIError.conflict(resource, name: name)
         }
         try checkNamespaceField(&desired, namespace: namespace, resource: resource)
+        try Decoding.check(desiredView, resource: resource)
         try validate(desired, view: desiredView, resource: resource, name: name, previous: current)
         desired = Self.defaulted(desired, resource: resource)
         // Server-owned fields come from the stored object, whatever the client sent.
-        for field in ["uid", "creationTimestamp", "deletionTimestamp", "generation"] {
+        for field in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {
             desired.setValue(current.value(at: ["metadata", field]), at: ["metadata", field])
         }
         desired.setValue(nil, at: ["metadata", "managedFields"])
@@ -99,6 +101,14 @@ extension ObjectStore {
         if Self.specChanged(current, desired) {
             let generation = (current.value(at: ["metadata", "generation"])?.intValue ?? 1) + 1
             desired.setValue(.number(Double(generation)), at: ["metadata", "generation"])
+        }
+        // The update that removes the last finalizer of an object being deleted deletes it: watchers see DELETED.
+        if desired.value(at: ["metadata", "deletionTimestamp"]) != nil,
+            (desired.value(at: ["metadata", "finalizers"])?.arrayValue ?? []).isEmpty, resource != .namespaces
+        {
+            state.buckets[resource.storage]?[key] = desired
+            let last = state.remove(storage: resource.storage, key: key, historyLimit: configuration.historyLimit)
+            return resource.view(last ?? desired)
         }
         let revision = state.nextRevision()
         desired.setValue(.string(String(revision)), at: ["metadata", "resourceVersion"])

@@ -61,6 +61,18 @@ struct RequestAttributes: Sendable, Hashable {
     var subresource: String?
     var namespace: String?
     var name: String?
+
+    init(
+        verb: String, group: String, resource: String, subresource: String? = nil, namespace: String? = nil,
+        name: String? = nil
+    ) {
+        self.verb = verb
+        self.group = group
+        self.resource = resource
+        self.subresource = subresource
+        self.namespace = namespace
+        self.name = name
+    }
 }
 
 /// An authenticated user and the rules bound to it.

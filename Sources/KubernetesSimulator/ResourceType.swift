@@ -41,8 +41,25 @@ public struct ResourceType: Sendable, Hashable {
         group: "coordination.k8s.io", version: "v1", plural: "leases", singular: "lease", kind: "Lease",
         namespaced: true, shortNames: [], storage: "leases")
 
+    public static let roles = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", plural: "roles", singular: "role", kind: "Role",
+        namespaced: true, shortNames: [], storage: "roles")
+    public static let roleBindings = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings", singular: "rolebinding",
+        kind: "RoleBinding", namespaced: true, shortNames: [], storage: "rolebindings")
+    public static let clusterRoles = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterroles", singular: "clusterrole",
+        kind: "ClusterRole", namespaced: false, shortNames: [], storage: "clusterroles")
+    public static let clusterRoleBindings = ResourceType(
+        group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterrolebindings",
+        singular: "clusterrolebinding", kind: "ClusterRoleBinding", namespaced: false, shortNames: [],
+        storage: "clusterrolebindings")
+
     /// Every served resource.
-    public static let all: [ResourceType] = [.namespaces, .secrets, .serviceAccounts, .events, .eventsV1, .leases]
+    public static let all: [ResourceType] = [
+        .namespaces, .secrets, .serviceAccounts, .events, .eventsV1, .leases, .roles, .roleBindings, .clusterRoles,
+        .clusterRoleBindings,
+    ]
 
     /// The verbs discovery advertises.
     static let verbs = ["create", "delete", "get", "list", "patch", "update", "watch"]

@@ -22,7 +22,7 @@ extension SimulatorCore {
         let decision = faults.decide(verb: attributes.verb, resource: path.resource.plural)
         if let latency = decision.latency { try? await Task.sleep(for: latency) }
         if let error = decision.error { return finish(.failure(error)) }
-        guard users.authorizes(user, attributes) else {
+        guard authorizes(user, attributes) else {
             return finish(.failure(.forbidden(user: user.name, request: attributes)))
         }
         do {
@@ -78,10 +78,21 @@ extension SimulatorCore {
                     body: try await body(request)))
         case "delete":
             let options = try await optionalBody(request)
-            return .json(
-                try store.delete(
-                    resource, namespace: path.namespace, name: path.name ?? "",
-                    preconditions: DeletePreconditions(body: options)))
+            let name = path.name ?? ""
+            let last = try store.delete(
+                resource, namespace: path.namespace, name: name, preconditions: DeletePreconditions(body: options))
+            // As kube-apiserver: the object when it stays (a Terminating namespace, finalizers), else a Status.
+            if resource == .namespaces
+                || store.object(storage: resource.storage, namespace: path.namespace ?? "", name: name) != nil
+            {
+                return .json(last)
+            }
+            var details: JSONValue = ["name": .string(name), "kind": .string(resource.plural)]
+            if !resource.group.isEmpty { details["group"] = .string(resource.group) }
+            if let uid = last.value(at: ["metadata", "uid"]) { details["uid"] = uid }
+            return .json([
+                "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": details,
+            ])
         default:
             throw APIError.methodNotSupported(verb, resource)
         }
@@ -90,7 +101,9 @@ extension SimulatorCore {
     func filter(_ path: ResourcePath, _ query: QueryParameters) throws(APIError) -> ObjectFilter {
         var filter = ObjectFilter(namespace: path.namespace)
         if let labels = query["labelSelector"] { filter.labels = try LabelSelector(parsing: labels) }
-        if let fields = query["fieldSelector"] { filter.fields = try FieldSelector(parsing: fields) }
+        if let fields = query["fieldSelector"] {
+            filter.fields = try FieldSelector(parsing: fields, resource: path.resource)
+        }
         return filter
     }
 

@@ -12,7 +12,8 @@ extension SimulatorCore {
         let resource = path.resource
         var filter = try filter(path, query)
         if let name = path.name {
-            filter.fields.requirements.append(.init(field: "metadata.name", value: name, negated: false))
+            filter.fields.requirements.append(
+                .init(field: "metadata.name", value: name, negated: false, path: ["metadata", "name"]))
         }
         let revisionText = query["resourceVersion"] ?? ""
         var from: Int?
@@ -106,15 +107,22 @@ struct WatchStream: Sendable {
         let isMatch = filter.matches(record.object)
         let wasMatch = record.previous.map(filter.matches) ?? false
         let type: String
+        var stored = record.object
         switch (record.type, wasMatch, isMatch) {
         case (.added, _, true): type = "ADDED"
         case (.modified, true, true): type = "MODIFIED"
         case (.modified, false, true): type = "ADDED"
-        case (.modified, true, false): type = "DELETED"
+        case (.modified, true, false):
+            // As kube-apiserver's watch cache: the last state the watcher could see, at the change's revision.
+            type = "DELETED"
+            if var previous = record.previous {
+                previous.setValue(.string(String(record.revision)), at: ["metadata", "resourceVersion"])
+                stored = previous
+            }
         case (.deleted, _, _) where wasMatch || isMatch: type = "DELETED"
         default: return nil
         }
-        var object = resource.view(record.object)
+        var object = resource.view(stored)
         if table {
             object = TableConversion.table(resource, [object], includeColumns: first)
             first = false

@@ -47,10 +47,52 @@ final class SimulatorCore: Sendable {
             log.record(record)
             return .failure(error)
         }
+        let effective: SimulatorUser
+        do {
+            effective = try impersonated(request, by: user)
+        } catch {
+            log.record(
+                AuditRecord(
+                    verb: "impersonate", group: "", resource: "users", namespace: nil, name: nil, user: user.name,
+                    code: error.code))
+            return .failure(error)
+        }
         guard let resourcePath = ResourcePath(path) else {
             return Discovery.respond(path: path)
         }
-        return await handleResource(request, path: resourcePath, query: query, user: user)
+        return await handleResource(request, path: resourcePath, query: query, user: effective)
+    }
+
+    /// `Impersonate-User` and `Impersonate-Group`, as kube-apiserver handles them: the authenticated user needs the
+    /// `impersonate` verb on `users` (and `groups`) for those names; the request then runs as the impersonated
+    /// user, member of the given groups and `system:authenticated`, with the rules bound to that name.
+    func impersonated(_ request: Request, by user: SimulatorUser) throws(APIError) -> SimulatorUser {
+        let name = request.headers.first { $0.name.canonicalName == "impersonate-user" }?.value
+        let groups = request.headers.filter { $0.name.canonicalName == "impersonate-group" }.map(\.value)
+        guard let name else {
+            if !groups.isEmpty {
+                throw APIError.internalError("requested groups without impersonating a user")
+            }
+            return user
+        }
+        var checks = [RequestAttributes(verb: "impersonate", group: "", resource: "users", name: name)]
+        checks += groups.map { RequestAttributes(verb: "impersonate", group: "", resource: "groups", name: $0) }
+        for check in checks where !authorizes(user, check) {
+            throw APIError(
+                code: 403, reason: "Forbidden",
+                message:
+                    "\(check.resource) \"\(check.name ?? "")\" is forbidden: User \"\(user.name)\" cannot impersonate "
+                    + "resource \"\(check.resource)\" in API group \"\" at the cluster scope",
+                name: check.name, kind: check.resource)
+        }
+        var impersonated = users.user(certificateName: name, groups: groups)
+        impersonated.groups = Array(Set(groups + ["system:authenticated"])).sorted()
+        return impersonated
+    }
+
+    /// The simulator's own grants (`addUser`, `grant`) or the RBAC objects stored through the API.
+    func authorizes(_ user: SimulatorUser, _ request: RequestAttributes) -> Bool {
+        users.authorizes(user, request) || store.rbacAllows(user, request)
     }
 
     /// Bearer token first, then the TLS client certificate (CN = user, O = groups).
@@ -91,13 +133,18 @@ final class SimulatorCore: Sendable {
         case (.delete, _): verb = "delete"
         default: verb = method.rawValue.lowercased()
         }
-        // As kube-apiserver does: a list or watch of `metadata.name=X` is authorized as a request about X, so a
-        // rule with resourceNames can allow watching one object.
+        // As kube-apiserver does: a list or watch whose field selector requires `metadata.name=X` (alone or with
+        // other terms) is authorized as a request about X, so a rule with resourceNames can allow watching one object.
         var name = path.name
         if name == nil, verb == "list" || verb == "watch", let fields = query["fieldSelector"] {
-            let terms = fields.split(separator: ",")
-            if terms.count == 1, terms[0].hasPrefix("metadata.name="), !terms[0].hasPrefix("metadata.name==") {
-                name = String(terms[0].dropFirst("metadata.name=".count))
+            for term in fields.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard term.hasPrefix("metadata.name") else { continue }
+                let rest = term.dropFirst("metadata.name".count).trimmingCharacters(in: .whitespaces)
+                let value = rest.hasPrefix("==") ? rest.dropFirst(2) : rest.hasPrefix("=") ? rest.dropFirst() : nil
+                if let value, !value.isEmpty {
+                    name = value.trimmingCharacters(in: .whitespaces)
+                    break
+                }
             }
         }
         return RequestAttributes(

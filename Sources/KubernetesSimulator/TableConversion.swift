@@ -24,7 +24,7 @@ enum TableConversion {
             [
                 "name": .string(column.name), "type": .string(column.type),
                 "format": .string(column.name == "Name" ? "name" : ""), "description": .string(column.name),
-                "priority": 0,
+                "priority": .number(Double(column.priority)),
             ]
         }
         return [
@@ -36,6 +36,8 @@ enum TableConversion {
     struct Column {
         var name: String
         var type = "string"
+        /// kubectl shows priority 0 columns, the others with `-o wide`.
+        var priority = 0
         var cell: (JSONValue) -> JSONValue
     }
 
@@ -61,9 +63,27 @@ enum TableConversion {
         case "leases":
             return [name, Column(name: "Holder") { $0.value(at: ["spec", "holderIdentity"]) ?? "" }, age]
         case "events":
+            // kube-apiserver's columns for Events (both APIs print the core form): no Name column but Object.
+            func text(_ object: JSONValue, _ path: String...) -> String { object.value(at: path)?.stringValue ?? "" }
+            func stamp(_ object: JSONValue, _ fields: [String]) -> JSONValue {
+                let found = fields.lazy.map { text(object, $0) }.first { !$0.isEmpty }
+                return .string(found.map { Self.age($0) } ?? "<unknown>")
+            }
+            let involved = { (object: JSONValue) -> JSONValue in
+                let kind = text(object, "involvedObject", "kind").lowercased()
+                let name = text(object, "involvedObject", "name")
+                return .string(name.isEmpty ? kind : "\(kind)/\(name)")
+            }
             return [
-                name, Column(name: "Type") { $0["type"] ?? "" }, Column(name: "Reason") { $0["reason"] ?? "" },
-                Column(name: "Message") { $0["message"] ?? $0["note"] ?? "" }, age,
+                Column(name: "Last Seen") { stamp($0, ["lastTimestamp", "firstTimestamp", "eventTime"]) },
+                Column(name: "Type") { $0["type"] ?? "" }, Column(name: "Reason") { $0["reason"] ?? "" },
+                Column(name: "Object", cell: involved),
+                Column(name: "Subobject", priority: 1) { .string(text($0, "involvedObject", "fieldPath")) },
+                Column(name: "Source", priority: 1) { .string(text($0, "source", "component")) },
+                Column(name: "Message") { .string(text($0, "message").trimmingCharacters(in: .whitespaces)) },
+                Column(name: "First Seen", priority: 1) { stamp($0, ["firstTimestamp", "eventTime"]) },
+                Column(name: "Count", type: "integer", priority: 1) { .number(Double($0["count"]?.intValue ?? 0)) },
+                Column(name: "Name", priority: 1) { .string(text($0, "metadata", "name")) },
             ]
         default:
             return [name, age]

@@ -95,7 +95,7 @@ struct AuthTests {
             let groups = try await cluster.get("/apis").body?["groups"]?.arrayValue?.compactMap {
                 $0["name"]?.stringValue
             }
-            #expect(groups == ["events.k8s.io", "coordination.k8s.io"])
+            #expect(groups == ["events.k8s.io", "coordination.k8s.io", "rbac.authorization.k8s.io"])
             let leases = try await cluster.get("/apis/coordination.k8s.io/v1")
             #expect(leases.body?["resources"]?.arrayValue?.first?["kind"] == "Lease")
             #expect(try await cluster.get("/openapi/v2").status == 404)
@@ -109,7 +109,10 @@ struct AuthTests {
             #expect(root.body?.value(at: ["paths", "api/v1", "serverRelativeURL"]) == "/openapi/v3/api/v1")
             #expect(
                 root.body?["paths"]?.objectValue?.keys.sorted()
-                    == ["api/v1", "apis/coordination.k8s.io/v1", "apis/events.k8s.io/v1"])
+                    == [
+                        "api/v1", "apis/coordination.k8s.io/v1", "apis/events.k8s.io/v1",
+                        "apis/rbac.authorization.k8s.io/v1",
+                    ])
             let core = try await cluster.get("/openapi/v3/api/v1")
             let patch = core.body?.value(at: ["paths", "/api/v1/namespaces/{namespace}/secrets/{name}", "patch"])
             #expect(patch?["x-kubernetes-group-version-kind"] == ["group": "", "version": "v1", "kind": "Secret"])

@@ -66,9 +66,13 @@ struct CRUDTests {
             #expect(wrongUID.status == 409)
             #expect(wrongUID.reason == "Conflict")
 
+            // As kube-apiserver: a Status (Success) naming what was deleted, not the object.
             let deleted = try await cluster.send(.DELETE, "\(path)/acr-pull")
             #expect(deleted.status == 200)
-            #expect(deleted.body?.name == "acr-pull")
+            #expect(deleted.body?["kind"] == "Status")
+            #expect(deleted.body?["status"] == "Success")
+            #expect(deleted.body?.value(at: ["details", "name"]) == "acr-pull")
+            #expect(deleted.body?.value(at: ["details", "kind"]) == "secrets")
             #expect(try await cluster.get("\(path)/acr-pull").status == 404)
         }
     }

@@ -13,8 +13,21 @@ struct ClusterBehaviourTests {
     static let invalidDockerConfigs: [(JSONValue, String, String)] = [
         (.object([:]), "FieldValueRequired", "data[.dockerconfigjson]"),
         (.object([".dockerconfigjson": base64("not json")]), "FieldValueInvalid", "data[.dockerconfigjson]"),
-        (.object([".dockerconfigjson": .string("***")]), "FieldValueInvalid", "data[.dockerconfigjson]"),
+        (.object([".dockerconfigjson": base64("[1]")]), "FieldValueInvalid", "data[.dockerconfigjson]"),
     ]
+
+    @Test("data that is not base64 is 400 BadRequest: kube-apiserver refuses it while decoding, before validation")
+    func invalidBase64() async throws {
+        try await TestCluster.with { cluster in
+            let response = try await cluster.post(
+                "/api/v1/namespaces/default/secrets", Self.dockerSecret([".dockerconfigjson": "***"]))
+            #expect(response.status == 400)
+            #expect(response.reason == "BadRequest")
+            #expect(
+                response.message
+                    == "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 0")
+        }
+    }
 
     @Test("dockerconfigjson Secrets need a valid .dockerconfigjson", arguments: invalidDockerConfigs)
     func invalidDockerConfig(data: JSONValue, reason: String, field: String) async throws {
