@@ -23,7 +23,25 @@ extension SimulatorCore {
             }
             from = revision
         }
-        let subscription = try store.watch(resource, from: from)
+        let opened: Result<WatchSubscription, APIError>
+        do {
+            opened = .success(try store.watch(resource, from: from))
+        } catch {
+            opened = .failure(error)
+        }
+        let subscription: WatchSubscription
+        switch opened {
+        case .success(let value):
+            subscription = value
+        case .failure(let error) where error.code == 410:
+            // As kube-apiserver's watch cache: a resourceVersion it no longer has opens the stream all the same (200)
+            // and sends one ERROR event with the 410 Status; a watch is never answered with an HTTP 410.
+            return Response(
+                status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"],
+                body: ResponseBody(byteBuffer: WatchStream.encode("ERROR", error.status)))
+        case .failure(let error):
+            throw error
+        }
         var lifetime =
             try query.integer("timeoutSeconds").map { Duration.seconds($0) }
             ?? configuration.defaultWatchTimeout

@@ -233,11 +233,9 @@ enum Validation {
             }
             return causes
         }
-        // ValidateEventUpdate's order (reason is checked twice there, so it is reported twice). kube-apiserver also
-        // refuses a changed `message` (the note); the simulator still lets it change while pullkeeper's
-        // EventRecorder patches the note of a repeated Warning (see scripts/k8s-differential, EXPLAINED).
+        // ValidateEventUpdate's order (reason is checked twice there, so it is reported twice).
         let immutable = [
-            "involvedObject", "reason", "source", "firstTimestamp", "lastTimestamp", "count", "reason",
+            "involvedObject", "reason", "message", "source", "firstTimestamp", "lastTimestamp", "count", "reason",
             "type", "eventTime", "action", "related", "reportingComponent", "reportingInstance",
         ]
         for field in immutable {

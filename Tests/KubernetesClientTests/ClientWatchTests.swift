@@ -147,9 +147,12 @@ struct ClientWatchTests {
             #expect(ended?.isGone == true)
             #expect(ended?.reason == "Expired")
 
+            // As a real API server: the watch opens and its one event is an ERROR with the 410 Status.
             let refused = await kubernetesError("a watch from the compacted version") {
-                _ = try await client.watch(
+                let stream = try await client.watch(
                     Namespace.self, namespace: nil, options: WatchOptions(resourceVersion: old, timeoutSeconds: 30))
+                var events = stream.makeAsyncIterator()
+                while try await events.next() != nil {}
             }
             #expect(refused?.isGone == true)
             #expect(refused?.httpStatus == 410)

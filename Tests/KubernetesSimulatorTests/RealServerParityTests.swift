@@ -261,7 +261,7 @@ struct RealServerParityTests {
         return event
     }
 
-    @Test("events.k8s.io/v1: type, series and the namespace rule on create; reason and type immutable on update")
+    @Test("events.k8s.io/v1: type, series and the namespace rule on create; note, reason, type immutable on update")
     func eventsV1Validation() async throws {
         try await TestCluster.with { cluster in
             try await cluster.createNamespace("team")
@@ -287,6 +287,10 @@ struct RealServerParityTests {
             #expect(counted.status == 200)
             // The same note with a higher count is what a deduplicating recorder sends: allowed.
             #expect(try await patch(["note": "503", "series": ["count": 3]]).status == 200)
+            // kube-apiserver: the note (internally `message`) is immutable too.
+            let newNote = try await patch(["note": "429"])
+            #expect(newNote.status == 422)
+            #expect(Self.causes(newNote) == ["FieldValueInvalid@message"])
             let newReason = try await patch(["reason": "Other"])
             #expect(Self.causes(newReason) == ["FieldValueInvalid@reason", "FieldValueInvalid@reason"])
             #expect(Self.causes(try await patch(["type": "Normal"])) == ["FieldValueInvalid@type"])

@@ -69,15 +69,20 @@ struct WatchTests {
         }
     }
 
-    @Test("a watch from a compacted resourceVersion is 410 Expired")
+    @Test("a watch from a compacted resourceVersion is a 200 stream with one ERROR 410 Expired event")
     func compactedRevision() async throws {
         try await TestCluster.with({ $0.historyLimit = 5 }) { cluster in
             let revision = cluster.simulator.resourceVersion
             for index in 0..<40 { try await cluster.createNamespace("n\(index)") }
-            let response = try await cluster.get("/api/v1/namespaces?watch=1&resourceVersion=\(revision)")
-            #expect(response.status == 410)
-            #expect(response.reason == "Expired")
-            #expect(response.message?.hasPrefix("too old resource version: \(revision)") == true)
+            var expired = try await cluster.watch("/api/v1/namespaces?watch=1&resourceVersion=\(revision)")
+            #expect(expired.status == 200)
+            let events = try await expired.rest()
+            #expect(events.map { $0.eventType ?? "" } == ["ERROR"])
+            #expect(events.first?.value(at: ["object", "code"]) == 410)
+            #expect(events.first?.value(at: ["object", "reason"]) == "Expired")
+            #expect(
+                events.first?.value(at: ["object", "message"])?.stringValue?.hasPrefix(
+                    "too old resource version: \(revision)") == true)
             // The current revision still works.
             let current = cluster.simulator.resourceVersion
             var watch = try await cluster.watch(
