@@ -2,7 +2,10 @@ import Foundation
 
 extension ReadyMadeAzure {
     /// A pullkeeper config (PRODUCT.md §3) wired to the simulator: both registries explicit, identities
-    /// `sp-secret`, `sp-cert`, `managed`, `workload`, `admin` and `env`, `defaultIdentity: sp-secret`.
+    /// `sp-secret`, `sp-cert`, `managed`, `workload`, `admin` and `env`, `defaultIdentity: sp-secret`. The
+    /// simulated cluster is a lab: the Entra identities serve every namespace (`*`, which `check` warns about) and
+    /// both registries; the static `admin` identity (which can push and delete) only namespaces named `static*` or
+    /// `admin*`.
     public var configYAML: String {
         let q = Self.yamlQuoted
         let registries = [registry, deniedRegistry].map { server in
@@ -13,6 +16,7 @@ extension ReadyMadeAzure {
 
             """
         }.joined()
+        let registryList = [registry, deniedRegistry].map(q).joined(separator: ", ")
         return """
             cloud: custom
             authorityHost: \(q(authorityHost))
@@ -26,27 +30,39 @@ extension ReadyMadeAzure {
                   tenantID: \(q(tenantID))
                   clientID: \(q(spSecretClientID))
                   clientSecretFile: \(q(spSecretFile))
+                namespaces: ["*"]
+                registries: [\(registryList)]
               - name: sp-cert
                 servicePrincipal:
                   tenantID: \(q(tenantID))
                   clientID: \(q(spCertClientID))
                   certificateFile: \(q(spCertFile))
+                namespaces: ["*"]
+                registries: [\(registryList)]
               - name: managed
                 managedIdentity:
                   clientID: \(q(managedClientID))
                   endpoint: \(q(imdsEndpoint))
+                namespaces: ["*"]
+                registries: [\(registryList)]
               - name: workload
                 workloadIdentity:
                   tenantID: \(q(tenantID))
                   clientID: \(q(workloadClientID))
                   tokenFile: \(q(workloadTokenFile))
+                namespaces: ["*"]
+                registries: [\(registryList)]
               - name: admin
                 static:
                   usernameFile: \(q(adminUsernameFile))
                   passwordFile: \(q(adminPasswordFile))
                   password2File: \(q(adminPassword2File))
+                namespaces: ["static*", "admin*"]
+                registries: [\(registryList)]
               - name: env
                 environment: {}
+                namespaces: ["*"]
+                registries: [\(registryList)]
 
             """
     }

@@ -120,7 +120,9 @@ extension Controller {
         }
         let reference = reference(for: name)
         for note in decision.events {
-            await events?.record(note, namespace: name, reference: reference(note.subject))
+            let isNew = await events?.record(note, namespace: name, reference: reference(note.subject)) ?? true
+            // A refusal counts once per occurrence, as its Event does (not once per pass while it lasts).
+            if isNew, Self.refusalReasons.contains(note.reason) { metrics.refusedRequest(reason: note.reason) }
         }
         let visible = outcome.failuresInARow >= options.visibleAfterFailures
         switch outcome.write {
@@ -212,6 +214,9 @@ extension Controller {
         case .backoff(let cap): cap.map { "backoff (at most \($0))" } ?? "backoff"
         }
     }
+
+    /// The Event reasons that mean "the config does not grant this" (PRODUCT.md §3, tenancy).
+    static let refusalReasons: Set<String> = ["IdentityRefused", "RegistryRefused", "ScopeRefused"]
 
     // MARK: The write
 

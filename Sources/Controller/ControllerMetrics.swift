@@ -76,6 +76,23 @@ public final class ControllerMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts a request the config does not grant, by Event reason (`IdentityRefused`, `RegistryRefused`,
+    /// `ScopeRefused`).
+    public func refusedRequest(reason: String) {
+        counter(
+            "pullkeeper_refused_requests_total", [("reason", reason)],
+            help: "Namespaces' requests refused because the config does not grant them (once per occurrence)."
+        ).increment()
+    }
+
+    /// Sets whether an identity's token on a registry grants more than pull (1) or not (0).
+    public func identityExcessRights(identity: String, registry name: String, excess: Bool) {
+        registry.makeGauge(
+            name: "pullkeeper_identity_excess_rights", labels: [("identity", identity), ("registry", name)],
+            help: "1 when the identity's token on the registry grants more than pull (push or delete)."
+        ).set(excess ? 1.0 : 0.0)
+    }
+
     /// Counts a Kubernetes API request by verb, resource and HTTP code.
     public func kubernetesRequest(verb: String, resource: String, code: Int) {
         counter(

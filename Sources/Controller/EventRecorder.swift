@@ -9,8 +9,9 @@ import Synchronization
 /// Records Kubernetes Events through events.k8s.io/v1 (core/v1 on servers without it), deduplicated within
 /// `window`: a repeat bumps the existing Event's count (written at most once per `patchInterval`) instead of
 /// creating another. A Warning repeats when its reason is the same about the same object, whatever its message
-/// (a failing token says "503" one minute and "429" the next: one Event, its note the latest message); a Normal
-/// Event when reason and message are the same.
+/// (a failing token says "503" one minute and "429" the next: one Event, not one per HTTP status); a Normal
+/// Event when reason and message are the same. An events.k8s.io `note` cannot change after creation (the API server
+/// refuses it), so a Warning whose message changed starts a new Event once the old one is `messageRefresh` old.
 public final class EventRecorder: Sendable {
     struct Seen {
         var eventName: String
@@ -18,6 +19,8 @@ public final class EventRecorder: Sendable {
         var first: Date
         var lastWritten: Date
         var pending: Bool
+        /// The message the Event was created with.
+        var message: String
     }
 
     let client: any KubernetesClient
@@ -25,6 +28,8 @@ public final class EventRecorder: Sendable {
     let instance: String
     let window: Duration
     let patchInterval: Duration
+    /// How old an Event must be before a changed Warning message starts a new one.
+    let messageRefresh: Duration = .seconds(600)
     let logger: Logger
     let clock: RuntimeClock
     private let seen = Mutex<[String: Seen]>([:])
@@ -61,13 +66,17 @@ public final class EventRecorder: Sendable {
     }
 
     /// Records one event about `subject` in `namespace`; failures are logged, never thrown (events are best effort).
-    public func record(_ note: EventNote, namespace: String, reference: ObjectReference) async {
+    /// True when it is a new occurrence (not a repeat counted on an existing Event).
+    @discardableResult
+    public func record(_ note: EventNote, namespace: String, reference: ObjectReference) async -> Bool {
         let message = note.kind == .warning ? "" : note.message
         let key = "\(namespace)\u{0}\(reference.kind ?? "")/\(reference.name ?? "")\u{0}\(note.reason)\u{0}\(message)"
         let date = clock.date()
         enum Step { case create(String), patch(String, Int32), skip }
         let step: Step = seen.withLock { seen in
-            if var entry = seen[key], date.timeIntervalSince(entry.first) < window.seconds {
+            if var entry = seen[key], date.timeIntervalSince(entry.first) < window.seconds,
+                entry.message == note.message || date.timeIntervalSince(entry.first) < messageRefresh.seconds
+            {
                 entry.count += 1
                 if date.timeIntervalSince(entry.lastWritten) >= patchInterval.seconds {
                     entry.lastWritten = date
@@ -78,19 +87,22 @@ public final class EventRecorder: Sendable {
                 return .skip
             }
             let name = "\(reference.name ?? namespace).\(String(UInt64(date.timeIntervalSince1970 * 1e9), radix: 16))"
-            seen[key] = Seen(eventName: name, count: 1, first: date, lastWritten: date, pending: false)
+            seen[key] = Seen(
+                eventName: name, count: 1, first: date, lastWritten: date, pending: false, message: note.message)
             if seen.count > Self.memoLimit { Self.prune(&seen, now: date, window: window) }
             return .create(name)
         }
         let eventNamespace = reference.kind == "Namespace" ? "default" : namespace
+        var isNew = false
+        if case .create = step { isNew = true }
         do {
             switch step {
             case .skip:
-                return
+                return false
             case .create(let name):
                 if useCoreAPI.withLock({ $0 }) {
                     try await createCore(note, name: name, namespace: eventNamespace, reference: reference, at: date)
-                    return
+                    return true
                 }
                 do {
                     try await createV1(note, name: name, namespace: eventNamespace, reference: reference, at: date)
@@ -107,12 +119,12 @@ public final class EventRecorder: Sendable {
                     ]
                     _ = try await client.patch(Event.self, name: name, namespace: eventNamespace, patch: .merge(patch))
                 } else {
+                    // Only the series: a `note` is immutable once the Event exists.
                     let patch: JSONValue = [
-                        "note": .string(Self.clipped(note.message)),
                         "series": [
                             "count": .integer(Int64(count)),
                             "lastObservedTime": .string(RFC3339.format(date, fractionalDigits: 6)),
-                        ],
+                        ]
                     ]
                     _ = try await client.patch(
                         EventV1.self, name: name, namespace: eventNamespace, patch: .merge(patch))
@@ -125,6 +137,7 @@ public final class EventRecorder: Sendable {
                     "event.reason": "\(note.reason)", "namespace.name": "\(namespace)", "error": "\(error)",
                 ])
         }
+        return isNew
     }
 
     private func createV1(
@@ -176,6 +189,10 @@ public final class EventRecorder: Sendable {
         case "CredentialRejected": "CheckCredential"
         case "SecretConflict": "CheckOwnership"
         case "RegistryRefused": "CheckRegistry"
+        case "IdentityRefused": "CheckIdentity"
+        case "ScopeRefused": "CheckScope"
+        case "WriteFailed": "Write"
+        case "PodRestarted": "EvictPod"
         case "ServiceAccountPatched": "PatchServiceAccount"
         case "InvalidAnnotation": "ReadAnnotations"
         default: "Reconcile"

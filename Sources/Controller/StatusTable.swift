@@ -60,6 +60,8 @@ package enum StatusTable {
                             state: request.registries.isEmpty ? "Refused" : "Missing"))
                 case .invalid:
                     rows.append(StatusRow(namespace: observed.name, secret: "-", registries: [], state: "Invalid"))
+                case .refused:
+                    rows.append(StatusRow(namespace: observed.name, secret: "-", registries: [], state: "Refused"))
                 case .notOptedIn:
                     break
                 }

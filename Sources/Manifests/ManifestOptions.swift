@@ -17,12 +17,23 @@ public struct ManifestOptions: Sendable, Hashable {
     /// Client ID of the workload identity or service principal (default: a placeholder), or a user-assigned
     /// managed identity (default: system-assigned).
     public var clientID: String?
+    /// The namespaces (names and glob patterns) the default config's identity serves (tenancy: deny by default).
+    public var grantedNamespaces: [String]
+    /// The registries the default config's identity serves.
+    public var grantedRegistries: [String]
+
+    /// Placeholders, like the GUIDs: they grant nothing real until replaced (`--namespaces`, `--registries`).
+    public static let placeholderNamespace = "replace-with-your-namespaces"
+    public static let placeholderRegistry = "myregistry.azurecr.io"
 
     public init(
         namespace: String = "pullkeeper", image: String? = nil, version: String,
         identityMode: IdentityMode = .workload, configText: String? = nil, replicas: Int = 2, metrics: Bool = true,
-        tenantID: String? = nil, clientID: String? = nil
+        tenantID: String? = nil, clientID: String? = nil, grantedNamespaces: [String]? = nil,
+        grantedRegistries: [String]? = nil
     ) {
+        self.grantedNamespaces = grantedNamespaces ?? [Self.placeholderNamespace]
+        self.grantedRegistries = grantedRegistries ?? [Self.placeholderRegistry]
         self.namespace = namespace
         self.image = image ?? Self.defaultImage(version: version)
         self.version = version
@@ -55,6 +66,8 @@ public struct ManifestOptions: Sendable, Hashable {
         if let clientID, clientID.isEmpty || !clientID.allSatisfy(Self.isIDCharacter) {
             problems.append("--client-id must be a client GUID (letters, digits and '-'), found \"\(clientID)\"")
         }
+        if grantedNamespaces.isEmpty { problems.append("--namespaces must name at least one namespace or pattern") }
+        if grantedRegistries.isEmpty { problems.append("--registries must name at least one registry") }
         return problems
     }
 

@@ -31,6 +31,10 @@ extension Manifests {
                 .mapping([
                     "name": .scalar(options.identityMode.identityName),
                     credentialKey(options.identityMode): credential(options),
+                    // Tenancy, deny by default: only these namespaces, only these registries, only pull.
+                    "namespaces": .sequence(options.grantedNamespaces.map { .scalar($0) }),
+                    "registries": .sequence(options.grantedRegistries.map { .scalar($0) }),
+                    "actions": .sequence([.scalar("pull")]),
                 ])
             ]),
         ])

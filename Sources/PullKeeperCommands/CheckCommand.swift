@@ -23,9 +23,16 @@ public struct CheckCommand: ParsableCommand {
     /// The lines `check` prints and its exit code, without touching the process (for tests).
     package static func check(path: String) -> (lines: [String], exitCode: Int32) {
         do {
-            let config = try ConfigLoader.load(path: path)
+            let loaded = try ConfigLoader.read(path: path)
+            let config = loaded.config
             let kinds = config.identities.map(\.name).joined(separator: ", ")
-            return (["\(path): ok (\(config.identities.count) identities: \(kinds.isEmpty ? "none" : kinds))"], 0)
+            let warned = loaded.warnings.isEmpty ? "" : ", \(loaded.warnings.count) warning(s)"
+            return (
+                loaded.warningLines
+                    + [
+                        "\(path): ok (\(config.identities.count) identities: \(kinds.isEmpty ? "none" : kinds))\(warned)"
+                    ], 0
+            )
         } catch let error as ConfigError {
             return (error.lines, 1)
         } catch {

@@ -49,6 +49,17 @@ public struct RenderCommand: ParsableCommand {
     @Option(help: "Client ID of the workload identity, service principal or user-assigned managed identity.")
     var clientId: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Namespaces (names and glob patterns, comma-separated) the default config's identity serves.",
+            valueName: "list"))
+    var namespaces: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Registries (login servers, comma-separated) the default config's identity serves.", valueName: "list"))
+    var registries: String?
+
     public func validate() throws {
         if let destination, destination != "-" {
             throw ValidationError("unexpected argument \"\(destination)\"; write to a directory with --output-dir DIR")
@@ -91,7 +102,8 @@ public struct RenderCommand: ParsableCommand {
     func manifestOptions(configText: String?) -> ManifestOptions {
         ManifestOptions(
             namespace: namespace, image: image, version: BuildInfo.version, identityMode: identityMode,
-            configText: configText, replicas: replicas, metrics: metrics, tenantID: tenantId, clientID: clientId)
+            configText: configText, replicas: replicas, metrics: metrics, tenantID: tenantId, clientID: clientId,
+            grantedNamespaces: Self.list(namespaces), grantedRegistries: Self.list(registries))
     }
 
     /// Writes the files into `directory` (created if needed), or the object stream to stdout when it is nil.
@@ -109,5 +121,10 @@ public struct RenderCommand: ParsableCommand {
         } catch {
             throw CommandFailure(message: "cannot write into \(directory): \(error.localizedDescription)", exitCode: 1)
         }
+    }
+
+    /// A comma-separated flag value as a list (nil when the flag was not given).
+    static func list(_ text: String?) -> [String]? {
+        text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
 }

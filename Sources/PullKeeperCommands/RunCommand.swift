@@ -108,7 +108,16 @@ public struct RunCommand: AsyncParsableCommand {
     func setup(environment: [String: String], logger: Logger) throws -> ControllerRuntime.Setup {
         let operatorConfig: OperatorConfig
         do {
-            operatorConfig = try config.map { try ConfigLoader.load(path: $0) } ?? OperatorConfig()
+            let loaded = try config.map { try ConfigLoader.read(path: $0) }
+            operatorConfig = loaded?.config ?? OperatorConfig()
+            for warning in loaded?.warnings ?? [] {
+                logger.warning(
+                    "config warning",
+                    metadata: [
+                        "config.field": "\(warning.path)", "config.line": "\(warning.mark?.line ?? 0)",
+                        "message": "\(warning.message)",
+                    ])
+            }
         } catch {
             throw CommandFailure(message: "\(error)", exitCode: 2)
         }

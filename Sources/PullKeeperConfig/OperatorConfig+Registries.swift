@@ -21,13 +21,24 @@ extension OperatorConfig {
 }
 
 extension IdentityConfig {
-    /// Whether this identity may serve the registry.
+    /// Whether this identity may serve the registry (its explicit list, case-insensitively).
     public func allows(registry loginServer: String) -> Bool {
-        registries?.contains(loginServer) ?? true
+        registries.contains { $0.lowercased() == loginServer.lowercased() }
     }
 
-    /// Whether this identity may serve a namespace with these labels.
-    public func allows(namespaceLabels labels: [String: String]) -> Bool {
-        namespaces?.matches(labels) ?? true
+    /// Whether the namespace of this name may use the identity: one of its names or patterns matches.
+    public func grants(namespace name: String) -> Bool {
+        namespaces.contains { $0.matches(name) }
+    }
+
+    /// Whether a scope may ask for this action through the identity.
+    public func allows(action: String) -> Bool {
+        actions.contains("*") || actions.contains(action)
+    }
+
+    /// Whether it is a username and password used as they are (an admin account can push and delete).
+    public var isStatic: Bool {
+        if case .static = credential { return true }
+        return false
     }
 }

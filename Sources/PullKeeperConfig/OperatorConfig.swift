@@ -15,6 +15,12 @@ public struct OperatorConfig: Sendable, Hashable {
     public var serviceAccounts: [String]
     public var excludeNamespaces: [String]
     public var namespaceSelector: NamespaceSelector?
+    /// How the Secret reaches pods: service accounts, admission-time injection into pods, or both.
+    public var attach: AttachMode
+    /// Evict controller-owned pods stuck in ImagePullBackOff that were admitted before the Secret was attached.
+    public var repairPods: Bool
+    /// At most this many such evictions per minute, cluster wide.
+    public var repairPodsPerMinute: Int
     public var refresh: RefreshPolicy
     /// Try each new credential against its registry before writing it.
     public var selfCheck: Bool
@@ -32,6 +38,9 @@ public struct OperatorConfig: Sendable, Hashable {
         serviceAccounts: [String] = ["default"],
         excludeNamespaces: [String] = ["kube-system", "kube-public", "kube-node-lease"],
         namespaceSelector: NamespaceSelector? = nil,
+        attach: AttachMode = .both,
+        repairPods: Bool = false,
+        repairPodsPerMinute: Int = 10,
         refresh: RefreshPolicy = RefreshPolicy(),
         selfCheck: Bool = true,
         identities: [IdentityConfig] = []
@@ -47,6 +56,9 @@ public struct OperatorConfig: Sendable, Hashable {
         self.serviceAccounts = serviceAccounts
         self.excludeNamespaces = excludeNamespaces
         self.namespaceSelector = namespaceSelector
+        self.attach = attach
+        self.repairPods = repairPods
+        self.repairPodsPerMinute = repairPodsPerMinute
         self.refresh = refresh
         self.selfCheck = selfCheck
         self.identities = identities
@@ -185,22 +197,88 @@ public struct RefreshPolicy: Sendable, Hashable {
     }
 }
 
-/// One named identity and what it may serve.
+/// How the managed Secret reaches the pods of an opted-in namespace (PRODUCT.md §1).
+public enum AttachMode: String, Sendable, Hashable, CaseIterable {
+    /// Added to the namespace's service accounts (JSON patch, foreign entries kept).
+    case serviceAccounts
+    /// Added to each pod at admission by the shipped MutatingAdmissionPolicy; service accounts are never touched.
+    case pods
+    /// Both.
+    case both
+
+    /// Whether service accounts get the Secret.
+    public var patchesServiceAccounts: Bool { self != .pods }
+}
+
+/// One named identity and what it may serve: deny by default (PRODUCT.md §3, tenancy).
 public struct IdentityConfig: Sendable, Hashable {
     public var name: String
     public var credential: CredentialConfig
-    /// Which namespaces may use it; nil = every namespace.
-    public var namespaces: LabelSelector?
-    /// Which registries it may be used for; nil = any allowed registry.
-    public var registries: [String]?
+    /// Who may use it: namespace names and glob patterns, matched against the namespace's name (which the API
+    /// server fixes), never against labels (which tenants may set). Empty serves no namespace.
+    public var namespaces: [NamespacePattern]
+    /// The registries it may be used for (explicit; empty serves none).
+    public var registries: [String]
+    /// Repository actions a namespace's `pullkeeper.io/scope` may request through it.
+    public var actions: Set<String>
 
     public init(
-        name: String, credential: CredentialConfig, namespaces: LabelSelector? = nil, registries: [String]? = nil
+        name: String, credential: CredentialConfig, namespaces: [NamespacePattern] = [], registries: [String] = [],
+        actions: Set<String> = ["pull"]
     ) {
         self.name = name
         self.credential = credential
         self.namespaces = namespaces
         self.registries = registries
+        self.actions = actions
+    }
+
+    /// Actions a scope may name (the registry token protocol's, plus ACR's metadata and content ones).
+    public static let knownActions: Set<String> = [
+        "pull", "push", "delete", "*", "metadata_read", "metadata_write", "content_read",
+    ]
+}
+
+/// A namespace name or a glob pattern (`*` any run of characters, `?` one), matched against the whole name.
+public struct NamespacePattern: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public var pattern: String
+
+    public init(_ pattern: String) { self.pattern = pattern }
+    public init(stringLiteral value: String) { self.init(value) }
+
+    public var description: String { pattern }
+
+    /// True for `*` alone: every namespace.
+    public var isEverything: Bool { pattern == "*" }
+
+    /// Whether the pattern has wildcards.
+    public var isGlob: Bool { pattern.contains("*") || pattern.contains("?") }
+
+    /// Whole-name glob match, without regular expressions (names are ASCII: DNS labels).
+    public func matches(_ name: String) -> Bool {
+        let p = Array(pattern.utf8)
+        let n = Array(name.utf8)
+        var (pi, ni) = (0, 0)
+        var star: Int? = nil
+        var resume = 0
+        while ni < n.count {
+            if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == n[ni] {
+                pi += 1
+                ni += 1
+            } else if pi < p.count, p[pi] == UInt8(ascii: "*") {
+                star = pi
+                resume = ni
+                pi += 1
+            } else if let s = star {
+                pi = s + 1
+                resume += 1
+                ni = resume
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
     }
 }
 

@@ -5,9 +5,15 @@ import YAML
 /// Walks a YAML tree collecting every problem instead of stopping at the first.
 struct ConfigReader {
     private(set) var problems: [ConfigProblem] = []
+    /// Valid but risky settings (`check` prints them; the controller logs them at start).
+    private(set) var warnings: [ConfigProblem] = []
 
     mutating func report(_ node: YAMLNode?, _ path: String, _ message: String) {
         problems.append(ConfigProblem(mark: node?.mark, path: path, message: message))
+    }
+
+    mutating func warn(_ node: YAMLNode?, _ path: String, _ message: String) {
+        warnings.append(ConfigProblem(mark: node?.mark, path: path, message: message))
     }
 
     /// The pairs of a mapping keyed by string; unknown keys are reported at the key's position.

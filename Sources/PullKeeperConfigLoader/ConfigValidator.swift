@@ -5,8 +5,8 @@ import YAML
 enum ConfigValidator {
     static let topLevelKeys = [
         "cloud", "authorityHost", "registrySuffixes", "registries", "caFile", "tokenAudience", "defaultIdentity",
-        "secretName", "serviceAccounts", "excludeNamespaces", "namespaceSelector", "refresh", "selfCheck",
-        "identities",
+        "secretName", "serviceAccounts", "excludeNamespaces", "namespaceSelector", "attach", "repairPods",
+        "repairPodsPerMinute", "refresh", "selfCheck", "identities",
     ]
 
     static func read(_ root: YAMLNode, reader: inout ConfigReader) -> OperatorConfig {
@@ -77,6 +77,22 @@ enum ConfigValidator {
                 } else {
                     config.excludeNamespaces.append(name)
                 }
+            }
+        }
+        if let node = fields["attach"], let text = reader.string(node, "attach") {
+            if let mode = AttachMode(rawValue: text) {
+                config.attach = mode
+            } else {
+                reader.report(node, "attach", "must be serviceAccounts, pods or both, found \"\(text)\"")
+            }
+        }
+        if let node = fields["repairPods"], let value = reader.bool(node, "repairPods") { config.repairPods = value }
+        if let node = fields["repairPodsPerMinute"], let value = reader.double(node, "repairPodsPerMinute") {
+            if value >= 1 && value <= 1000 && value == value.rounded() {
+                config.repairPodsPerMinute = Int(value)
+            } else {
+                reader.report(
+                    node, "repairPodsPerMinute", "must be a whole number from 1 to 1000, found \(Self.text(node))")
             }
         }
         if let node = fields["refresh"] { config.refresh = readRefresh(node, reader: &reader) }
@@ -213,6 +229,8 @@ enum ConfigValidator {
             }
         }
     }
+
+    static func text(_ node: YAMLNode) -> String { node.scalar.map { "\"\($0.value)\"" } ?? node.kindDescription }
 }
 
 extension Array {

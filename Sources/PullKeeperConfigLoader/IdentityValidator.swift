@@ -1,10 +1,11 @@
 import PullKeeperConfig
 import YAML
 
-/// Reads `identities`: unique names, exactly one credential kind each, and what each may serve.
+/// Reads `identities`: unique names, exactly one credential kind each, and what each may serve (PRODUCT.md §3,
+/// tenancy: deny by default, so `namespaces` and `registries` are required).
 enum IdentityValidator {
     static let kinds = ["servicePrincipal", "managedIdentity", "workloadIdentity", "environment", "static"]
-    static let keys = ["name", "namespaces", "registries"] + kinds
+    static let keys = ["name", "namespaces", "registries", "actions"] + kinds
 
     static func readAll(_ node: YAMLNode, config: OperatorConfig, reader: inout ConfigReader) -> [IdentityConfig] {
         guard let items = node.sequence else {
@@ -46,15 +47,55 @@ enum IdentityValidator {
                 continue
             }
             var identity = IdentityConfig(name: name, credential: credential)
-            if let selectorNode = fields["namespaces"] {
-                let selectorPath = "\(path).namespaces"
-                if let selectorFields = reader.mapping(
-                    selectorNode, selectorPath, allowed: ["matchLabels", "matchExpressions"])
-                {
-                    identity.namespaces = LabelSelectorReader.read(selectorFields, path: selectorPath, reader: &reader)
+            readGrants(&identity, fields: fields, item: item, path: path, config: config, reader: &reader)
+            identities.append(identity)
+        }
+        return identities
+    }
+
+    /// `namespaces`, `registries` and `actions`: who may use the identity, for which registries and actions.
+    static func readGrants(
+        _ identity: inout IdentityConfig, fields: [String: YAMLNode], item: YAMLNode, path: String,
+        config: OperatorConfig, reader: inout ConfigReader
+    ) {
+        let isStatic = identity.isStatic
+        if let node = fields["namespaces"] {
+            if node.mapping != nil {
+                reader.report(
+                    node, "\(path).namespaces",
+                    "the label-selector form (matchLabels/matchExpressions) was removed: tenants can set labels. "
+                        + "List namespace names or glob patterns instead, e.g. [team-a, \"team-*\"]")
+            } else if let list = reader.stringList(node, "\(path).namespaces") {
+                if list.isEmpty { reader.report(node, "\(path).namespaces", "must name at least one namespace") }
+                for (position, (text, patternNode)) in list.enumerated() {
+                    let itemPath = "\(path).namespaces[\(position)]"
+                    if let problem = Self.patternProblem(text) {
+                        reader.report(patternNode, itemPath, problem)
+                    } else if isStatic && text.allSatisfy({ $0 == "*" || $0 == "?" }) {
+                        reader.report(
+                            patternNode, itemPath,
+                            "a static identity (an admin account or token, which can push and delete) must name its "
+                                + "namespaces; \"\(text)\" would hand it to every namespace that opts in")
+                    } else {
+                        if text == "*" {
+                            reader.warn(
+                                patternNode, itemPath,
+                                "identity \(identity.name) serves every namespace that opts in; prefer names or patterns"
+                            )
+                        }
+                        identity.namespaces.append(NamespacePattern(text))
+                    }
                 }
             }
-            if let listNode = fields["registries"], let list = reader.stringList(listNode, "\(path).registries") {
+        } else {
+            reader.report(
+                item, "\(path).namespaces",
+                "is required: list the namespaces (names or glob patterns like \"team-*\") that may use identity "
+                    + "\(identity.name); [\"*\"] for all")
+        }
+        if let node = fields["registries"] {
+            if let list = reader.stringList(node, "\(path).registries") {
+                if list.isEmpty { reader.report(node, "\(path).registries", "must name at least one registry") }
                 for (position, (registry, registryNode)) in list.enumerated() {
                     if let refusal = config.refusal(forRegistry: registry) {
                         reader.report(registryNode, "\(path).registries[\(position)]", refusal)
@@ -62,9 +103,43 @@ enum IdentityValidator {
                 }
                 identity.registries = list.map(\.0)
             }
-            identities.append(identity)
+        } else {
+            reader.report(
+                item, "\(path).registries", "is required: list the registries identity \(identity.name) may be used for"
+            )
         }
-        return identities
+        if let node = fields["actions"], let list = reader.stringList(node, "\(path).actions") {
+            var actions: Set<String> = []
+            for (position, (action, actionNode)) in list.enumerated() {
+                if IdentityConfig.knownActions.contains(action) {
+                    actions.insert(action)
+                } else {
+                    reader.report(
+                        actionNode, "\(path).actions[\(position)]",
+                        "unknown action \"\(action)\" (known: \(IdentityConfig.knownActions.sorted().joined(separator: ", ")))"
+                    )
+                }
+            }
+            if list.isEmpty { reader.report(node, "\(path).actions", "must name at least one action (e.g. [pull])") }
+            identity.actions = actions
+        }
+        if isStatic {
+            reader.warn(
+                fields["static"], "\(path).static",
+                "identity \(identity.name) is a static credential: an admin account (and many repository tokens) can push "
+                    + "and delete, and every namespace it serves gets that password; prefer an identity with AcrPull")
+        }
+    }
+
+    /// A namespace name or a glob: DNS-label characters plus `*` and `?`, at most 63.
+    static func patternProblem(_ text: String) -> String? {
+        guard !text.isEmpty else { return "must not be empty" }
+        guard text.count <= 63 else { return "is longer than 63 characters" }
+        let allowed = text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || "-*?".contains($0) }
+        guard allowed else {
+            return "\"\(text)\" is not a namespace name or pattern (lower-case letters, digits, '-', '*' and '?')"
+        }
+        return nil
     }
 
     static func readCredential(

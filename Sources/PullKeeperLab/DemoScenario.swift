@@ -53,6 +53,7 @@ package struct DemoScenario: Sendable {
                   tenantID: \(q(made.tenantID))
                   clientID: \(q(made.spSecretClientID))
                   clientSecretFile: \(q(made.spSecretFile))
+                namespaces: [refused]
                 registries: [\(q(registry))]
 
             """
@@ -92,6 +93,8 @@ package struct DemoScenario: Sendable {
         foreign.data = ["note": Data("made by someone else".utf8)]
         _ = try await admin.create(foreign)
         try await namespace("refused", [registries: denied, identity: "limited"])
+        // A tenant asking for the admin account, which the config grants only to static* and admin* namespaces.
+        try await namespace("intruder", [registries: registry, identity: "admin"])
         try await namespace("try-me")
     }
 
@@ -117,7 +120,8 @@ package struct DemoScenario: Sendable {
         Namespaces: team-a (service principal, secret), team-b (certificate, all service accounts), team-c
           (workload identity), team-d (managed identity), labelled (label selector), static-admin (admin
           account), conflict (a foreign Secret named acr-pull: left alone), refused (an identity that may not use
-          that registry), try-me (not opted in yet).
+          that registry), intruder (asks for the admin account, which the config does not grant it), try-me (not
+          opted in yet).
         Try it while the demo runs, in another terminal:
           export KUBECONFIG=\(world.kubeconfigPath)
           kubectl annotate namespace try-me pullkeeper.io/registries=\(registry)
@@ -168,6 +172,9 @@ package struct DemoScenario: Sendable {
         }
         if (try? await admin.get(Secret.self, name: "acr-pull", namespace: "refused")) != nil {
             problems.append("refused: a Secret was written for a refused registry")
+        }
+        if (try? await admin.get(Secret.self, name: "acr-pull", namespace: "intruder")) != nil {
+            problems.append("intruder: a Secret was written for an identity it is not granted")
         }
         try? await admin.shutdown()
         if problems.isEmpty {

@@ -21,6 +21,8 @@ public struct NamespaceRequest: Sendable, Hashable {
     public var serviceAccounts: ServiceAccountSelection
     public var secretName: String
     public var scope: String?
+    /// Whether the namespace's service accounts get the Secret (`pods`: admission injects it, they stay untouched).
+    public var attach: AttachMode
 }
 
 /// The outcome of reading a namespace's opt-in.
@@ -28,6 +30,9 @@ public enum OptIn: Sendable, Hashable {
     case notOptedIn
     /// Opted in, but the request cannot be served at all (bad annotation, unknown identity): warn, write nothing.
     case invalid([EventNote])
+    /// Opted in, but the config does not grant what it asks for (an identity not granted to this namespace, a
+    /// scope wider than the identity's actions): warn, and remove what an earlier grant produced.
+    case refused([EventNote])
     /// Opted in; `refused` registries are left out with a warning each.
     case optedIn(NamespaceRequest, refused: [EventNote])
 }
@@ -102,6 +107,16 @@ extension NamespaceRequest {
             }
         }
 
+        var attach = config.attach
+        if let text = annotations[SecretLayout.attachAnnotation] {
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let mode = AttachMode(rawValue: trimmed) {
+                attach = mode
+            } else {
+                invalid("\(SecretLayout.attachAnnotation) must be serviceAccounts, pods or both, found \"\(trimmed)\"")
+            }
+        }
+
         var scope: String?
         if let text = annotations[SecretLayout.scopeAnnotation], !text.allSatisfy(\.isWhitespace) {
             let scopes = text.split(whereSeparator: \.isWhitespace).map(String.init)
@@ -114,6 +129,31 @@ extension NamespaceRequest {
 
         guard problems.isEmpty, let identity, let identityName else { return .invalid(problems) }
 
+        // Tenancy (PRODUCT.md §3): the identity must be granted to this namespace's name, and a scope may ask only
+        // for the actions the identity grants. Whoever set the annotations, nothing else is served.
+        guard identity.grants(namespace: namespace.name) else {
+            return .refused([
+                EventNote(
+                    .warning, "IdentityRefused",
+                    "identity \(identityName) is not granted to namespace \(namespace.name); a cluster admin grants it in "
+                        + "the pullkeeper config (identities[].namespaces)")
+            ])
+        }
+        if let scope {
+            for item in scope.split(separator: " ") {
+                let actions = item.split(separator: ":").last.map { $0.split(separator: ",").map(String.init) } ?? []
+                if let excess = actions.first(where: { !identity.allows(action: $0) }) {
+                    let granted = identity.actions.sorted().joined(separator: ", ")
+                    return .refused([
+                        EventNote(
+                            .warning, "ScopeRefused",
+                            "\(SecretLayout.scopeAnnotation) \"\(item)\" asks for \(excess), which identity \(identityName) "
+                                + "does not grant (it grants \(granted)); nothing is written")
+                    ])
+                }
+            }
+        }
+
         var refused: [EventNote] = []
         var registries: [String] = []
         for registry in requested where !registries.contains(registry) {
@@ -122,20 +162,16 @@ extension NamespaceRequest {
             } else if !identity.allows(registry: registry) {
                 refused.append(
                     EventNote(
-                        .warning, "RegistryRefused", "identity \(identityName) may not be used for registry \(registry)"
-                    ))
-            } else if !identity.allows(namespaceLabels: namespace.labels) {
-                refused.append(
-                    EventNote(
                         .warning, "RegistryRefused",
-                        "identity \(identityName) may not be used by namespace \(namespace.name)"))
+                        "identity \(identityName) is not granted registry \(registry); a cluster admin grants it in the "
+                            + "pullkeeper config (identities[].registries)"))
             } else {
                 registries.append(registry)
             }
         }
         let request = NamespaceRequest(
             registries: registries, identity: identityName, serviceAccounts: selection, secretName: secretName,
-            scope: scope)
+            scope: scope, attach: attach)
         return .optedIn(request, refused: refused)
     }
 

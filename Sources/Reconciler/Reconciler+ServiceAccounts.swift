@@ -2,11 +2,12 @@ import Foundation
 
 extension Reconciler {
     /// One service-account edit, if any is due: attach our Secret where it is wanted and missing, detach it where it
-    /// is no longer wanted. Foreign entries and their order are never touched.
+    /// is no longer wanted (with `attach: pods` nowhere: admission puts it into the pods). Foreign entries and their
+    /// order are never touched.
     func attachments(_ request: NamespaceRequest, input: ReconcileInput, events: [EventNote]) -> Decision? {
         for account in input.serviceAccounts.sorted(by: { $0.name < $1.name }) {
             let index = account.imagePullSecrets.firstIndex(of: request.secretName)
-            let wanted = request.serviceAccounts.includes(account.name)
+            let wanted = request.attach.patchesServiceAccounts && request.serviceAccounts.includes(account.name)
             if wanted && index == nil {
                 let note = EventNote(
                     .normal, "ServiceAccountPatched",

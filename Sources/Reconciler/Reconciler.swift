@@ -24,6 +24,8 @@ public struct Reconciler: Sendable {
             return cleanUp(managed: managed, keep: nil, input: input) ?? Decision(.none, state: .notManaged)
         case .invalid(let problems):
             return Decision(.none, events: problems, requeue: .never, state: .refused)
+        case .refused(let refusals):
+            return refusedDecision(refusals, managed: managed, input: input)
         case .optedIn(let request, let refused):
             return decide(request, refused: refused, namespace: namespace, managed: managed, input: input)
         }
@@ -50,7 +52,7 @@ public struct Reconciler: Sendable {
                 events: refused, state: .refreshing, reason: .wrongType)
         }
         guard !request.registries.isEmpty else {
-            return Decision(.none, events: refused, requeue: .never, state: .refused)
+            return refusedDecision(refused, managed: managed, input: input)
         }
         let current = observed.map { SecretSnapshot($0) }
         let hash = SecretLayout.inputsHash(
@@ -86,6 +88,16 @@ public struct Reconciler: Sendable {
             state: .upToDate)
     }
 
+    /// Nothing the namespace asks for is granted: warn, and remove what an earlier grant produced (entries first,
+    /// then the Secrets), as on opt-out.
+    func refusedDecision(_ refusals: [EventNote], managed: [ObservedSecret], input: ReconcileInput) -> Decision {
+        if var cleanup = cleanUp(managed: managed, keep: nil, input: input) {
+            cleanup.events = refusals
+            return cleanup
+        }
+        return Decision(.none, events: refusals, requeue: .never, state: .refused)
+    }
+
     /// Why the current Secret must get new credentials, or nil when it is still good.
     func refreshReason(
         _ current: SecretSnapshot?, hash: String, registries: [String], key: String, input: ReconcileInput
@@ -105,12 +117,5 @@ public struct Reconciler: Sendable {
         }
         let boundary = schedule.boundary(refreshedAt: refreshedAt, expiresAt: expiresAt, key: key)
         return .after(schedule.requeue(at: boundary, now: input.now))
-    }
-}
-
-extension IdentityConfig {
-    var isStatic: Bool {
-        if case .static = credential { return true }
-        return false
     }
 }

@@ -19,6 +19,7 @@ public enum SecretLayout {
     public static let serviceAccountsAnnotation = "pullkeeper.io/service-accounts"
     public static let secretNameAnnotation = "pullkeeper.io/secret-name"
     public static let scopeAnnotation = "pullkeeper.io/scope"
+    public static let attachAnnotation = "pullkeeper.io/attach"
     /// The username ACR expects with a refresh or access token.
     public static let tokenUsername = "00000000-0000-0000-0000-000000000000"
 

@@ -195,11 +195,11 @@ extension SimulatedTime {
                     .init(
                         username: "admin", passwordFile: world.sim.directory + "/missing-password",
                         password2File: world.sim.directory + "/missing-password2"))
-                try await world.cluster.optIn("unreadable", extra: [SecretLayout.identityAnnotation: "admin"])
+                try await world.cluster.optIn("static-unreadable", extra: [SecretLayout.identityAnnotation: "admin"])
                 let runtime = try world.runtime(config: config)
                 let task = world.start(runtime)
                 await world.settle(runtime)
-                let failure = await world.cluster.events("unreadable").first { $0.reason == "TokenFailed" }
+                let failure = await world.cluster.events("static-unreadable").first { $0.reason == "TokenFailed" }
                 #expect(
                     failure?.message.contains("missing-password: no such file") == true,
                     "\(String(describing: failure))")

@@ -137,7 +137,11 @@ extension Integration {
             ClusterCase(
                 name: "identity: not allowed for this namespace", namespace: "id-restricted",
                 annotations: [identity: "ci-only"],
-                outcome: refused("identity ci-only may not be used by namespace id-restricted")),
+                outcome: .refused(
+                    reason: "IdentityRefused",
+                    message:
+                        "identity ci-only is not granted to namespace id-restricted; a cluster admin grants it in the "
+                        + "pullkeeper config (identities[].namespaces)")),
             ClusterCase(
                 name: "scope: invalid syntax", namespace: "scope-syntax",
                 annotations: [scope: "repository:Team A:pull"],

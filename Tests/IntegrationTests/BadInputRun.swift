@@ -70,22 +70,20 @@ struct BadInputRun: Sendable {
         try Data(wrongSecret.utf8).write(to: URL(fileURLWithPath: wrongSecretFile))
         try Data().write(to: URL(fileURLWithPath: emptySecretFile))
         func servicePrincipal(
-            _ name: String, secretFile: String, namespaces: PullKeeperConfig.LabelSelector? = nil
+            _ name: String, secretFile: String, namespaces: [NamespacePattern] = ["*"]
         ) -> IdentityConfig {
             IdentityConfig(
                 name: name,
                 credential: .servicePrincipal(
                     .init(tenantID: made.tenantID, clientID: made.spSecretClientID, clientSecretFile: secretFile)),
-                namespaces: namespaces)
+                namespaces: namespaces, registries: [made.registry, made.deniedRegistry])
         }
         var config = world.config
         config.identities += [
             servicePrincipal("wrong-secret", secretFile: wrongSecretFile),
             servicePrincipal("missing-file", secretFile: world.directory + "/no-such-secret"),
             servicePrincipal("empty-file", secretFile: emptySecretFile),
-            servicePrincipal(
-                "ci-only", secretFile: made.spSecretFile,
-                namespaces: PullKeeperConfig.LabelSelector(matchLabels: ["team": "ci"])),
+            servicePrincipal("ci-only", secretFile: made.spSecretFile, namespaces: ["ci", "ci-*"]),
         ]
 
         for badInput in Integration.BadInputCatalogueTests.clusterCases {

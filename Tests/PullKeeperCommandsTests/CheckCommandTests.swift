@@ -11,7 +11,7 @@ import Testing
         #expect(result.exitCode == 0)
         #expect(
             result.lines.first?.hasSuffix(
-                "ok (6 identities: cluster-pull, ci-sp, release-sp, node-mi, env, legacy-admin)") == true)
+                "ok (5 identities: cluster-pull, ci-sp, release-sp, node-mi, env)") == true)
     }
 
     @Test func brokenConfigExitsOneWithPositions() {

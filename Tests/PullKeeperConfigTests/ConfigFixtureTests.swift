@@ -20,17 +20,19 @@ import Testing
         let config = try ConfigLoader.load(path: Self.example.path)
         #expect(config.cloud == .public)
         #expect(config.defaultIdentity == "cluster-pull")
-        #expect(
-            config.identities.map(\.name) == ["cluster-pull", "ci-sp", "release-sp", "node-mi", "env", "legacy-admin"])
+        #expect(config.identities.map(\.name) == ["cluster-pull", "ci-sp", "release-sp", "node-mi", "env"])
         #expect(config.refresh == RefreshPolicy(fraction: 0.5, jitter: 0.1, resync: .seconds(600)))
         #expect(config.namespaceSelector?.selector.matchLabels == ["pullkeeper.io/enabled": "true"])
         #expect(config.identity(named: "ci-sp")?.registries == ["contoso.azurecr.io"])
-        #expect(config.identity(named: "ci-sp")?.namespaces?.matchLabels == ["team": "ci"])
-        guard case .static(let admin) = config.identity(named: "legacy-admin")?.credential else {
-            Issue.record("legacy-admin is not static")
-            return
+        #expect(config.identity(named: "ci-sp")?.namespaces == ["ci", "ci-*"])
+        #expect(config.identity(named: "ci-sp")?.actions == ["pull"])
+        #expect(config.attach == .both)
+        // Every identity names its namespaces and registries; none serves every namespace.
+        for identity in config.identities {
+            #expect(!identity.namespaces.isEmpty && !identity.registries.isEmpty)
+            #expect(!identity.namespaces.contains { $0.isEverything }, "\(identity.name)")
         }
-        #expect(admin.password2File == "/etc/pullkeeper/legacy-admin/password2")
+        #expect(try ConfigLoader.read(path: Self.example.path).warnings.isEmpty)
     }
 
     @Test func atLeastTenBrokenConfigs() {

@@ -75,6 +75,7 @@ import Testing
             identities:
               - name: sim
                 environment: {}
+                namespaces: ["*"]
                 registries: [127.0.0.1:5000]
             """)
         #expect(config.refusal(forRegistry: "127.0.0.1:5000") == nil)

@@ -17,15 +17,20 @@ enum Fixture {
             registries: [registry]),
         refresh: RefreshPolicy(fraction: 0.5, jitter: 0, resync: .seconds(600)),
         identities: [
-            IdentityConfig(name: "sp", credential: .environment),
-            IdentityConfig(name: "mi", credential: .managedIdentity(.init())),
+            IdentityConfig(name: "sp", credential: .environment, namespaces: ["*"], registries: servedRegistries),
             IdentityConfig(
-                name: "ci", credential: .environment, namespaces: LabelSelector(matchLabels: ["team": "ci"]),
-                registries: [registry]),
+                name: "mi", credential: .managedIdentity(.init()), namespaces: ["*"], registries: servedRegistries),
+            IdentityConfig(name: "ci", credential: .environment, namespaces: ["ci", "ci-*"], registries: [registry]),
             IdentityConfig(
-                name: "admin", credential: .static(.init(username: "contoso", passwordFile: "/p", password2File: "/p2"))
-            ),
+                name: "admin",
+                credential: .static(.init(username: "contoso", passwordFile: "/p", password2File: "/p2")),
+                namespaces: ["team-a"], registries: [registry, other]),
         ])
+
+    /// What the identities that serve every namespace are granted (the registries the scenarios ask for).
+    static let servedRegistries = [
+        registry, other, "xn--cntoso-3ve.azurecr.io", "a.azurecr.io", "z.azurecr.io",
+    ]
 
     static let reconciler = Reconciler(config: config)
 

@@ -16,6 +16,17 @@ import Testing
     typealias F = Fixture
     static let reg = F.registry
     static func warnRefused(_ message: String) -> EventNote { EventNote(.warning, "RegistryRefused", message) }
+    static func identityRefused(_ identity: String, _ namespace: String) -> EventNote {
+        EventNote(
+            .warning, "IdentityRefused",
+            "identity \(identity) is not granted to namespace \(namespace); a cluster admin grants it in the pullkeeper "
+                + "config (identities[].namespaces)")
+    }
+    static func registryNotGranted(_ identity: String, _ registry: String) -> EventNote {
+        warnRefused(
+            "identity \(identity) is not granted registry \(registry); a cluster admin grants it in the pullkeeper "
+                + "config (identities[].registries)")
+    }
     static let created = EventNote(
         .normal, "SecretCreated",
         "created credentials for \(reg), expires 2026-01-01T03:00:00Z", subject: .secret("acr-pull"))
@@ -125,12 +136,11 @@ import Testing
             name: "registry the identity may not use: refuse only that one",
             input: .init(
                 namespace: F.namespace(
-                    registries: "\(reg), \(F.other)", labels: ["team": "ci"],
-                    extra: [SecretLayout.identityAnnotation: "ci"]), now: F.now),
+                    "ci-app", registries: "\(reg), \(F.other)", extra: [SecretLayout.identityAnnotation: "ci"]),
+                now: F.now),
             expected: Decision(
                 .fetchCredentials([CredentialRequest(identity: "ci", registry: reg)]),
-                events: [warnRefused("identity ci may not be used for registry \(F.other)")], state: .pending,
-                reason: .secretMissing)),
+                events: [registryNotGranted("ci", F.other)], state: .pending, reason: .secretMissing)),
         Scenario(
             name: "look-alike suffix: refused, the real registry still served",
             input: .init(namespace: F.namespace(registries: "contoso.azurecr.io.evil.com,\(reg)"), now: F.now),
@@ -154,10 +164,9 @@ import Testing
                 ],
                 state: .refused)),
         Scenario(
-            name: "identity restricted to other namespaces: refused",
+            name: "identity granted to other namespaces: refused, nothing fetched",
             input: .init(namespace: F.namespace(extra: [SecretLayout.identityAnnotation: "ci"]), now: F.now),
-            expected: Decision(
-                .none, events: [warnRefused("identity ci may not be used by namespace team-a")], state: .refused)),
+            expected: Decision(.none, events: [identityRefused("ci", "team-a")], state: .refused)),
         Scenario(
             name: "all service accounts: attach to the first one missing the entry",
             input: .init(

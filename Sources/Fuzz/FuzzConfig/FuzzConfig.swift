@@ -41,7 +41,7 @@ private func use(_ config: OperatorConfig) {
         _ = config.identity(named: identity.name)
         for registry in identity.registries ?? [] { _ = config.refusal(forRegistry: registry) }
         _ = identity.allows(registry: "contoso.azurecr.io")
-        _ = identity.allows(namespaceLabels: ["team": "ci"])
+        _ = identity.grants(namespace: "team-ci")
     }
     for entry in config.registries { _ = config.refusal(forRegistry: entry.loginServer) }
     if let selector = config.namespaceSelector {

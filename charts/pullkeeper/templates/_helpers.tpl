@@ -142,4 +142,15 @@ identities:
       passwordFile: {{ $credentials }}/password
       password2File: {{ $credentials }}/password2
 {{- end }}
+    {{- /* Tenancy, deny by default: only these namespaces, only these registries, only pull. */}}
+    namespaces:
+{{- range .Values.identity.namespaces }}
+      - {{ . | quote }}
+{{- end }}
+    registries:
+{{- range .Values.identity.registries }}
+      - {{ . | quote }}
+{{- end }}
+    actions:
+      - pull
 {{- end }}
