@@ -68,7 +68,10 @@ extension Controller {
             decision = reconciler.decide(input)
         }
         guard canWrite() else { return }
+        // Marked before the write: its watch event may arrive before the write's answer.
+        if !decision.action.isRead { followUps.withLock { _ = $0.insert(name) } }
         let write = await perform(decision.action, namespace: name)
+        if case .failed = write { followUps.withLock { _ = $0.remove(name) } }
         let outcome = await outcome(of: decision, write: write, namespace: name)
         await record(outcome, namespace: name, duration: clock.now() - started)
     }
