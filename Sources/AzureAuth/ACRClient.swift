@@ -85,6 +85,43 @@ public struct ACRClient: Sendable {
         return ACRRefreshToken(token: token, expiresOn: expiry)
     }
 
+    /// Trades a username and password (an admin account, a repository token, an app ID and secret) for an access
+    /// token limited to `scopes`, the way docker clients do: `GET /oauth2/token?service=..&scope=..` with Basic auth.
+    public func accessToken(
+        login: RegistryLogin, scopes: [String], at endpoint: ACREndpoint, tls: TLSOptions, logger: Logger
+    ) async throws -> ACRRefreshToken {
+        guard var components = URLComponents(string: endpoint.tokenURL) else {
+            throw malformed(endpoint, "the token URL \(endpoint.tokenURL) is not a URL")
+        }
+        components.queryItems =
+            [URLQueryItem(name: "service", value: endpoint.service)]
+            + scopes.map { URLQueryItem(name: "scope", value: $0) }
+        // `+` is a space to a form decoder; a scope never has one, but a service or scope name might have `+`.
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        guard let url = components.url?.absoluteString else {
+            throw malformed(endpoint, "the token URL cannot carry the scope")
+        }
+        let basic = "Basic " + Data("\(login.username):\(login.password)".utf8).base64EncodedString()
+        let request = HTTPRequestData(
+            method: .get, url: url, headers: [("Authorization", basic), ("Accept", "application/json")], tls: tls)
+        let body = try await retry.run {
+            let response = try await transport.send(request)
+            guard response.status == 200 else {
+                throw ACRErrorClassifier.classify(response, registry: endpoint.loginServer, step: "token")
+            }
+            return response.body
+        }
+        guard
+            let token = try Self.field("access_token", in: body, endpoint: endpoint, step: "token")
+                ?? Self.field("token", in: body, endpoint: endpoint, step: "token")
+        else {
+            throw malformed(endpoint, "the token answer has neither access_token nor token")
+        }
+        let expiry = try JWTClaims.expiry(of: token, name: "ACR access token")
+        logger.debug("ACR access token issued for a static login", metadata: ["token.expires_at": "\(expiry)"])
+        return ACRRefreshToken(token: token, expiresOn: expiry)
+    }
+
     private func post(
         _ url: String, fields: [(String, String)], endpoint: ACREndpoint, tls: TLSOptions, step: String
     ) async throws -> [UInt8] {

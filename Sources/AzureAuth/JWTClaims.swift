@@ -13,6 +13,8 @@ public struct JWTClaims: Sendable {
     public var tenant: String?
     /// `aud` when it is a single string.
     public var audience: String?
+    /// The `access` claim of a registry access token: what it lets its bearer do (empty when absent or malformed).
+    public var access: [RegistryAccess] = []
 
     /// Decodes the payload of a compact JWS. Throws `invalidJWT` naming the faulty segment or claim.
     public static func decode(_ token: String, name: String = "token") throws -> JWTClaims {
@@ -36,7 +38,8 @@ public struct JWTClaims: Sendable {
         }
         return JWTClaims(
             expiresOn: payload.exp?.date, notBefore: payload.nbf?.date, issuedAt: payload.iat?.date,
-            tenant: payload.tid ?? payload.tenant, audience: payload.aud?.single
+            tenant: payload.tid ?? payload.tenant, audience: payload.aud?.single,
+            access: (payload.access?.value ?? []).compactMap(\.value)
         )
     }
 
@@ -61,6 +64,13 @@ extension JWTClaims {
         var tid: String?
         var tenant: String?
         var aud: Audience?
+        var access: Lenient<[Lenient<RegistryAccess>]>?
+    }
+
+    /// An element that is dropped, not fatal, when it does not decode.
+    private struct Lenient<Value: Decodable>: Decodable {
+        var value: Value?
+        init(from decoder: any Decoder) throws { value = try? Value(from: decoder) }
     }
 
     /// `aud` is a string or an array of strings.
@@ -72,6 +82,32 @@ extension JWTClaims {
             if let text = try? container.decode(String.self) { self = .one(text); return }
             self = .many((try? container.decode([String].self)) ?? [])
         }
+    }
+}
+
+/// One entry of a registry token's `access` claim (`{"type":"repository","name":"team-a/app","actions":["pull"]}`).
+public struct RegistryAccess: Sendable, Hashable, Decodable {
+    public var type: String
+    public var name: String
+    public var actions: [String]
+
+    public init(type: String, name: String, actions: [String]) {
+        self.type = type
+        self.name = name
+        self.actions = actions
+    }
+}
+
+extension JWTClaims {
+    /// The actions granted on one repository (`*` spelled out as `expanding`), across every matching entry.
+    public func actions(onRepository repository: String, expanding all: Set<String>) -> Set<String> {
+        var granted: Set<String> = []
+        for entry in access where entry.type == "repository" && entry.name == repository {
+            for action in entry.actions {
+                if action == "*" { granted.formUnion(all) } else { granted.insert(action) }
+            }
+        }
+        return granted
     }
 }
 

@@ -28,13 +28,13 @@ public actor TokenProvider {
         var scope: String
     }
 
-    private let acr: ACRClient
+    let acr: ACRClient
     let probe: RegistryProbe?
     let staticRecheck: Duration
     let refreshMargin: Duration
     private let imdsLimiter: TokenBucket
     let now: @Sendable () -> Date
-    private let logger: Logger
+    let logger: Logger
     private let observer: (@Sendable (TokenRequestRecord) -> Void)?
     private var entraTokens: [EntraKey: Entry<AccessToken>] = [:]
     private var registryTokens: [RegistryKey: Entry<RegistryCredential>] = [:]
@@ -266,7 +266,7 @@ public actor TokenProvider {
         }
     }
 
-    private func endpoint(for registry: RegistryTarget, logger: Logger) async throws -> ACREndpoint {
+    func endpoint(for registry: RegistryTarget, logger: Logger) async throws -> ACREndpoint {
         if let known = endpoints[registry] { return known }
         let endpoint: ACREndpoint
         if let authEndpoint = registry.authEndpoint {

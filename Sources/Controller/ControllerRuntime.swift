@@ -32,6 +32,8 @@ public final class ControllerRuntime: Sendable {
         public var kubernetesTransport: (any KubernetesTransport)?
         /// How requests reach Entra ID, IMDS and registries (default: HTTPS); tests pass an in-process one.
         public var azureTransport: (any HTTPTransport)?
+        /// When to audit each identity's rights on its registries (`pullkeeper run`: daily); nil: never.
+        public var rightsAudit: RightsAuditor.Schedule?
 
         public init(
             config: OperatorConfig, kubernetes: KubernetesClientConfiguration, environment: [String: String],
@@ -74,6 +76,7 @@ public final class ControllerRuntime: Sendable {
     public let transport: any HTTPTransport
     public let provider: TokenProvider
     public let credentials: RegistryCredentialSource
+    public let auditor: RightsAuditor?
     package let servers: [HealthServer]
     package let logger: Logger
     /// Ports the HTTP servers bound, once they run.
@@ -154,6 +157,11 @@ public final class ControllerRuntime: Sendable {
                     host: address.host, port: address.port, metrics: metrics, logger: setup.logger, isReady: isReady,
                     onBound: { port in ports.record("health", port) }))
         }
+        auditor = setup.rightsAudit.map { schedule in
+            RightsAuditor(
+                audit: RightsAudit(factory: factory, provider: provider), schedule: schedule, metrics: metrics,
+                logger: setup.logger, clock: clock)
+        }
         self.controller = controller
         self.metrics = metrics
         self.client = client
@@ -173,6 +181,7 @@ public final class ControllerRuntime: Sendable {
     public var services: [ServiceGroupConfiguration.ServiceConfiguration] {
         var parts: [any Service] = servers
         parts.append(credentials)
+        if let auditor { parts.append(auditor) }
         if let elector { parts.append(elector) }
         parts.append(controller)
         return parts.map {

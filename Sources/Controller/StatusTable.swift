@@ -1,6 +1,7 @@
 import Foundation
 import KubernetesModel
 import PullKeeperConfig
+import PullKeeperCore
 import Reconciler
 
 /// One line of `pullkeeper status` (and of the demo's live table).
@@ -85,13 +86,7 @@ package enum StatusTable {
             cells.append(row.state)
             return cells
         }
-        let table = [header] + lines
-        let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
-        return table.map { cells in
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        return TextTable.render(header: header, rows: lines)
     }
 
     /// `1h02m`, `4m05s`, `12s`, or `-3s` for the past.

@@ -16,6 +16,7 @@ public struct PullKeeper: AsyncParsableCommand {
             SimulateCommand.self,
             VersionCommand.self,
             TokenCommand.self,
+            AuditCommand.self,
             LoginCommand.self,
             RenderCommand.self,
         ]

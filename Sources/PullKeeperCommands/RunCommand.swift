@@ -54,6 +54,14 @@ public struct RunCommand: AsyncParsableCommand {
     @Option(help: "Burst above --kube-qps.")
     var kubeBurst = 100
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between rights audits (0: none).",
+            discussion: "Each identity × registry of the config is asked once, a minute after start and then at "
+                + "this interval, which repository actions its credential carries; more than pull is a warning and "
+                + "pullkeeper_identity_excess_rights 1."))
+    var rightsAuditInterval: Double = 86_400
+
     @OptionGroup var logging: LoggingOptions
 
     public init() {}
@@ -61,6 +69,7 @@ public struct RunCommand: AsyncParsableCommand {
     public func validate() throws {
         try SecondsFlag.check([
             "--lease-duration": leaseDuration, "--renew-deadline": renewDeadline, "--retry-period": retryPeriod,
+            "--rights-audit-interval": rightsAuditInterval,
         ])
         guard kubeQPS.isFinite, kubeQPS >= 0 else { throw ValidationError("--kube-qps must be a number >= 0") }
         guard workers > 0 else { throw ValidationError("--workers must be positive") }
@@ -138,10 +147,15 @@ public struct RunCommand: AsyncParsableCommand {
                     renewDeadline: .milliseconds(Int64(renewDeadline * 1000)),
                     retryPeriod: .milliseconds(Int64(retryPeriod * 1000))))
         }
-        return ControllerRuntime.Setup(
+        var setup = ControllerRuntime.Setup(
             config: operatorConfig, kubernetes: kubernetes, environment: environment,
             options: Controller.Options(workers: workers, once: once, instance: instance),
             leaderElection: election, metricsAddress: try HostPort.parse(metricsAddress),
             healthAddress: try HostPort.parse(healthAddress), logger: logger)
+        if rightsAuditInterval > 0, !once {
+            let interval = Duration.milliseconds(Int64(rightsAuditInterval * 1000))
+            setup.rightsAudit = .init(interval: interval, retryAfter: min(.seconds(3_600), interval))
+        }
+        return setup
     }
 }

@@ -1,5 +1,4 @@
 import Logging
-import PullKeeperTesting
 import Synchronization
 
 /// Keeps every log line in memory (message and metadata rendered as text), for leak scans in tests and the chaos

@@ -56,7 +56,9 @@ extension Integration {
             return claims
         }
 
-        @Test("token (default identity and --identity env) and login work end to end; simulate ends 0 on SIGTERM")
+        @Test(
+            "token (default identity and --identity env), login and audit work end to end; simulate ends 0 on SIGTERM"
+        )
         func tokenAndLogin() async throws {
             try #require(
                 FileManager.default.isExecutableFile(atPath: RunProcessTests.binary),
@@ -153,6 +155,8 @@ extension Integration {
             let mode = try FileManager.default.attributesOfItem(atPath: dockerConfig)[.posixPermissions] as? Int
             #expect(mode == 0o600)
 
+            try await Self.audit(config: config, registry: registry, azure: azure, in: directory)
+
             simulate.terminate()  // SIGTERM
             let exited = await eventually(timeout: .seconds(15), every: .milliseconds(50)) { !simulate.isRunning }
             if !exited { kill(simulate.processIdentifier, SIGKILL) }
@@ -161,6 +165,58 @@ extension Integration {
             #expect(exited, "\(log())")
             #expect(simulate.terminationReason == .exit)
             #expect(simulate.terminationStatus == 0, "\(log())")
+        }
+
+        /// Issue 14 §3: `pullkeeper audit` against the simulator's ready-made roles: sp-secret has AcrPull, env
+        /// AcrPush, the admin account everything; no identity has a role on the denied registry.
+        static func audit(config: String, registry: String, azure: [String: String], in directory: String) async throws
+        {
+            let pull = try await PullKeeperProcess.run(
+                ["audit", "--config", config, "--identity", "sp-secret", "--registry", registry, "--output", "json"],
+                in: directory)
+            #expect(pull.exitCode == 0, "\(pull.all)")
+            let items = try #require(
+                try JSONSerialization.jsonObject(with: Data(pull.stdout.utf8)) as? [[String: Any]], "\(pull.stdout)")
+            #expect(items.count == 1)
+            #expect(items.first?["identity"] as? String == "sp-secret")
+            #expect(items.first?["granted"] as? [String] == ["pull"])
+            #expect(items.first?["excess"] as? [String] == [])
+
+            let push = try await PullKeeperProcess.run(
+                ["audit", "--config", config, "--identity", "env", "--registry", registry], in: directory,
+                environment: azure)
+            #expect(push.exitCode == 1, "\(push.all)")
+            #expect(push.stdout.contains("pull,push "), "\(push.stdout)")
+            #expect(push.stdout.contains("MORE THAN PULL: can push"), "\(push.stdout)")
+
+            let admin = try await PullKeeperProcess.run(
+                ["audit", "--config", config, "--identity", "admin", "--registry", registry], in: directory)
+            #expect(admin.exitCode == 1, "\(admin.all)")
+            #expect(admin.stdout.contains("pull,push,delete"), "\(admin.stdout)")
+            #expect(admin.stdout.contains("MORE THAN PULL: can push and delete"), "\(admin.stdout)")
+            #expect(admin.stdout.hasPrefix("IDENTITY"), "a header line first")
+
+            // Every pair: the denied registry cannot be asked (no role), and says so without failing the others.
+            let all = try await PullKeeperProcess.run(
+                ["audit", "--config", config, "--identity", "sp-secret"], in: directory)
+            #expect(all.exitCode == 1, "\(all.all)")
+            let lines = all.stdout.split(separator: "\n")
+            #expect(lines.count == 3, "header, the granted registry, the denied one: \(all.stdout)")
+            #expect(lines.contains { $0.contains("ok: pull only") })
+            #expect(lines.contains { $0.contains("not audited:") })
+
+            let unknown = try await PullKeeperProcess.run(
+                ["audit", "--config", config, "--identity", "nobody"], in: directory)
+            #expect(unknown.exitCode == 2)
+            #expect(unknown.stderr.contains("identity nobody is not in the config"), "\(unknown.stderr)")
+            #expect(unknown.stdout.isEmpty)
+
+            // No secret material in anything audit printed.
+            let secrets = azure.filter { $0.key == "AZURE_CLIENT_SECRET" }.map(\.value)
+            for output in [pull, push, admin, all, unknown] {
+                for secret in secrets { #expect(!output.all.contains(secret)) }
+                #expect(!output.all.contains("eyJ"), "no JWT in the output")
+            }
         }
     }
 }

@@ -95,7 +95,8 @@ final class FastWorld: Sendable {
     func runtime(
         token: String? = nil, once: Bool = false, leaderElection: ControllerRuntime.LeaderElection? = nil,
         config: OperatorConfig? = nil, instance: String = "test", logger: Logger = FastWorld.quiet,
-        options: Controller.Options? = nil, azureTransport: (any HTTPTransport)? = nil
+        options: Controller.Options? = nil, azureTransport: (any HTTPTransport)? = nil,
+        rightsAudit: RightsAuditor.Schedule? = nil
     ) throws -> ControllerRuntime {
         var configuration = kubernetes
         if let token { configuration.credentials = StaticCredentialProvider(KubernetesCredentials(token: token)) }
@@ -110,6 +111,7 @@ final class FastWorld: Sendable {
         setup.clock = clock.runtimeClock
         setup.kubernetesTransport = kube
         setup.azureTransport = azureTransport ?? azure
+        setup.rightsAudit = rightsAudit
         return try ControllerRuntime(setup)
     }
 
