@@ -214,8 +214,10 @@ every term must hold; the same text as `pullkeeper render`.
 {{- $terms = append $terms (printf "!(%s in %s && %s[%s] in %s)" $k $labels $labels $k $values) }}
 {{- else if eq .operator "Exists" }}
 {{- $terms = append $terms (printf "%s in %s" $k $labels) }}
-{{- else }}
+{{- else if eq .operator "DoesNotExist" }}
 {{- $terms = append $terms (printf "!(%s in %s)" $k $labels) }}
+{{- else }}
+{{- fail (printf "config: namespaceSelector.matchExpressions: operator must be In, NotIn, Exists or DoesNotExist, found %q (key %q)" (toString .operator) (toString .key)) }}
 {{- end }}
 {{- end }}
 {{- if $terms }}({{ join " && " $terms }}){{ else }}true{{ end }}
