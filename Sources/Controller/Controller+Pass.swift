@@ -261,7 +261,7 @@ extension Controller {
             secret.metadata.annotations = desired.annotations
             secret.type = SecretLayout.dockerConfigJSONType
             secret.data = [SecretLayout.dockerConfigJSONKey: desired.dockerConfigJSON]
-            _ = try await client.create(secret)
+            try await client.createDiscardingResult(secret)
         case .updateSecret(let desired, let resourceVersion):
             var secret =
                 secrets.cache.get(namespace: namespace, name: desired.name)
@@ -275,7 +275,7 @@ extension Controller {
             var data = secret.data ?? [:]
             data[SecretLayout.dockerConfigJSONKey] = desired.dockerConfigJSON
             secret.data = data
-            _ = try await client.update(secret)
+            try await client.updateDiscardingResult(secret)
         case .deleteSecret(let name, let uid, let resourceVersion):
             let preconditions = DeleteOptions.Preconditions(
                 uid: uid.isEmpty ? nil : uid, resourceVersion: resourceVersion)
@@ -287,7 +287,7 @@ extension Controller {
                 .test("/metadata/resourceVersion", .string(resourceVersion)),
                 createList ? .add("/imagePullSecrets", .array([entry])) : .add("/imagePullSecrets/-", entry),
             ]
-            _ = try await client.patch(
+            try await client.patchDiscardingResult(
                 ServiceAccount.self, name: account, namespace: namespace, patch: .json(operations))
         case .detach(let account, let secret, let index, let resourceVersion):
             let operations: [JSONPatchOperation] = [
@@ -295,7 +295,7 @@ extension Controller {
                 .test("/imagePullSecrets/\(index)/name", .string(secret)),
                 .remove("/imagePullSecrets/\(index)"),
             ]
-            _ = try await client.patch(
+            try await client.patchDiscardingResult(
                 ServiceAccount.self, name: account, namespace: namespace, patch: .json(operations))
         }
     }

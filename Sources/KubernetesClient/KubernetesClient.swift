@@ -27,9 +27,31 @@ public protocol KubernetesClient: Sendable {
     func delete<R: KubernetesResource>(
         _ type: R.Type, name: String, namespace: String?, options: DeleteOptions
     ) async throws
+    /// `create` for a caller that does not read the answer: the server's copy is not decoded.
+    func createDiscardingResult<R: KubernetesResource>(_ object: R) async throws
+    /// `update` for a caller that does not read the answer.
+    func updateDiscardingResult<R: KubernetesResource>(_ object: R) async throws
+    /// `patch` for a caller that does not read the answer.
+    func patchDiscardingResult<R: KubernetesResource>(
+        _ type: R.Type, name: String, namespace: String?, patch: KubernetesPatch
+    ) async throws
 }
 
 extension KubernetesClient {
+    public func createDiscardingResult<R: KubernetesResource>(_ object: R) async throws {
+        _ = try await create(object)
+    }
+
+    public func updateDiscardingResult<R: KubernetesResource>(_ object: R) async throws {
+        _ = try await update(object)
+    }
+
+    public func patchDiscardingResult<R: KubernetesResource>(
+        _ type: R.Type, name: String, namespace: String?, patch: KubernetesPatch
+    ) async throws {
+        _ = try await self.patch(type, name: name, namespace: namespace, patch: patch)
+    }
+
     /// Reads a cluster-scoped object.
     public func get<R: KubernetesResource>(_ type: R.Type, name: String) async throws -> R {
         try await get(type, name: name, namespace: nil)
