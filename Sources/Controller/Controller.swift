@@ -105,7 +105,8 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
             client: client,
             options: .init(
                 labelSelector: "\(SecretLayout.managedByLabel)=\(SecretLayout.managedByValue)",
-                watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout),
+                watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout,
+                transform: SecretRedaction.redact),
             logger: logger, clock: clock)
         accounts = Informer(
             client: client, options: .init(watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout),
@@ -116,6 +117,9 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
     public var workerCount: Int { max(1, options.workers) }
 
     /// True once all three caches hold their first list.
+    /// The managed Secrets as the controller's cache holds them (redacted: no token).
+    package var cachedSecrets: [Secret] { secrets.cache.list() }
+
     public var hasSynced: Bool { namespaces.hasSynced && secrets.hasSynced && accounts.hasSynced }
 
     /// True once graceful shutdown began (the replica reports itself unready from then on).
