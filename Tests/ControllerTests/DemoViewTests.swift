@@ -200,6 +200,12 @@ struct DemoViewTests {
         #expect(DemoView.fit("abc  defg", width: 6) == "abc…")
     }
 
+    @Test("a redraw: cursor home, each line cleared before it is written, no newline after the last, the rest cleared")
+    func frame() {
+        let frame = DemoOutput.frame(["one", "two"])
+        #expect(frame == "\u{1B}[H\u{1B}[2Kone\r\n\u{1B}[2Ktwo\u{1B}[J")
+    }
+
     @Test("both Event APIs: one Event object read twice is one Event, filed under the namespace it is about")
     func mergeBothAPIs() throws {
         let time = Self.now.addingTimeInterval(-5)
