@@ -83,7 +83,7 @@ public struct DemoCommand: AsyncParsableCommand {
         await runtime.closeClients()
         let verdict = await scenario.verdict()
         await world.shutdown()
-        output.say(verdict.summary)
+        output.sayWrapped(verdict.summary)
         if stateDir == nil { try? FileManager.default.removeItem(atPath: directory) }
         if !verdict.ok { throw ExitCode(1) }
     }

@@ -13,41 +13,42 @@ package enum DemoView {
     static let minimumWhyWidth = 24
 
     /// One screen: `width` columns, at most `height` lines when known. Table and reason lines are cut to the width
-    /// (an ellipsis marks the cut) so that no row wraps; footer lines are commands to copy and are never cut. When
-    /// the screen is too short, the reasons under the table give way first, then the blank lines, then table rows
-    /// from the bottom: the footer stays.
+    /// (an ellipsis marks the cut) so that no row wraps; footer lines are commands to copy and are never cut (on a
+    /// terminal narrower than a command, the terminal wraps it). When the screen is too short, the blank lines
+    /// give way first, then the newest Event, the reasons under the table, and table rows from the bottom: header
+    /// and footer stay.
     package static func screen(
         rows: [StatusRow], events: [String: NamespaceEvents], header: String, footer: [String], width: Int,
         height: Int?, now: Date
     ) -> [String] {
         let width = max(width, 20)
         let table = self.table(rows: rows, events: events, width: width, now: now)
-        var below = table.below
+        var tableLines = table.lines
+        var reasons = table.below
+        var lastEvent: [String] = []
         if let newest = events.values.compactMap(\.last).max(by: { ($0.time, $0.key) < ($1.time, $1.key) }) {
-            below.append(fit("Last event: " + describe(newest, now: now, namespace: true), width: width))
+            lastEvent = [fit("Last event: " + describe(newest, now: now, namespace: true), width: width)]
         }
-        let head = [fit(header, width: width), ""]
-        let foot = [""] + footer
-        guard let height else { return head + table.lines + below + foot }
-        var spare = height - (head.count + table.lines.count + below.count + foot.count)
-        if spare < 0, !below.isEmpty {
-            // Keep what fits and one line saying how much did not.
-            let keep = max(0, below.count + spare - 1)
-            below =
-                Array(below.prefix(keep)) + [
-                    fit("… \(below.count - keep) more lines (a taller terminal shows them)", width: width)
+        var head = [fit(header, width: width), ""]
+        var foot = [""] + footer
+        guard let height else { return head + tableLines + reasons + lastEvent + foot }
+        func excess() -> Int { head.count + tableLines.count + reasons.count + lastEvent.count + foot.count - height }
+        // What gives way when the screen is too short, in order: the blank lines, the newest Event, the reasons
+        // (from the last, one line saying how many are not shown), the table's last rows. Header and footer stay.
+        if excess() > 0 {
+            head = [head[0]]
+            foot = footer
+        }
+        if excess() > 0 { lastEvent = [] }
+        if excess() > 0, !reasons.isEmpty {
+            let keep = max(0, reasons.count - excess() - 1)
+            reasons =
+                Array(reasons.prefix(keep)) + [
+                    fit("… \(reasons.count - keep) more reasons (a taller terminal shows them)", width: width)
                 ]
-            spare = height - (head.count + table.lines.count + below.count + foot.count)
         }
-        var lines = head + table.lines + below
-        if spare < 0 {
-            // Blank lines go, then the last table rows: header and footer stay.
-            lines.removeAll { $0.isEmpty }
-            let room = max(0, height - footer.count)
-            if lines.count > room { lines = Array(lines.prefix(room)) }
-            return lines + footer
-        }
-        return lines + foot
+        if excess() > 0 { tableLines = Array(tableLines.prefix(max(0, tableLines.count - excess()))) }
+        return head + tableLines + reasons + lastEvent + foot
     }
 
     /// The table: a WHY column when at least `minimumWhyWidth` columns are left for it, else the reasons as lines
@@ -105,7 +106,11 @@ package enum DemoView {
         }
         let (narrowHeader, narrowCells) = layouts[layouts.count - 1]
         var below: [String] = []
-        for (row, why) in zip(rows, whys) where !isValid(row.state) {
+        // The invitation first: on a short screen it is the one a newcomer needs.
+        let ordered = zip(rows, whys).filter { !isValid($0.0.state) }.sorted {
+            ($0.0.state == notOptedIn) && ($1.0.state != notOptedIn)
+        }
+        for (row, why) in ordered {
             if let why { below.append(fit("  \(row.namespace): \(why)", width: width)) }
         }
         if !below.isEmpty { below.insert("WHY", at: 0) }

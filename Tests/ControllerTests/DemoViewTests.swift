@@ -72,7 +72,7 @@ struct DemoViewTests {
     }
 
     @Test("a short terminal drops reasons before table rows, and says so")
-    func shortTerminal() {
+    func shortTerminal() throws {
         let all = Self.screen(width: 80, height: nil)
         let short = Self.screen(width: 80, height: 22)
         #expect(short.count <= 22)
@@ -81,7 +81,31 @@ struct DemoViewTests {
         for row in Self.rows {
             #expect(short.contains { $0.hasPrefix(row.namespace + " ") })
         }
-        #expect(short.contains { $0.hasPrefix("… ") && $0.contains("more lines") })
+        #expect(short.contains { $0.hasPrefix("… ") && $0.contains("more reasons") })
+        // The blank lines and the newest Event went first; the invitation to try-me is the first reason kept.
+        #expect(!short.contains { $0.hasPrefix("Last event:") || $0.isEmpty })
+        let reasons = try #require(short.firstIndex(of: "WHY"))
+        #expect(short[reasons + 1] == "  try-me: " + DemoView.notOptedInWhy)
+    }
+
+    @Test("80x24, the demo's rows: every reason, the invitation and the newest Event fit with the footer")
+    func demoAt80x24() {
+        let rows = Self.rows.map { row in
+            var row = row
+            if row.namespace == "team-b" { row = Self.row("team-b", "Valid") }
+            return row
+        }
+        let lines = DemoView.screen(
+            rows: rows, events: Self.events, header: "pullkeeper demo — Ctrl-C to stop — 7 s", footer: Self.footer,
+            width: 80, height: 24, now: Self.now)
+        #expect(lines.count <= 24)
+        for namespace in ["conflict", "intruder", "refused", "try-me"] {
+            #expect(lines.contains { $0.hasPrefix("  \(namespace): ") }, "\(namespace)")
+        }
+        #expect(!lines.contains { $0.contains("more reasons") })
+        #expect(lines.contains { $0.hasPrefix("Last event: team-a Normal SecretRefreshed") })
+        #expect(!lines.contains(""), "the blank lines gave way")
+        #expect(Array(lines.suffix(Self.footer.count)) == Self.footer)
     }
 
     @Test("every row that is not Valid has its reason in the words of its Warning Event; Valid rows their last Event")
