@@ -124,6 +124,8 @@ package struct DemoScenario: Sendable {
           opted in yet).
         Try it while the demo runs, in another terminal:
         \(tryIt.map { "  " + $0 }.joined(separator: "\n"))
+        Ask pullkeeper why a namespace is refused (with the KUBECONFIG above):
+          \(explainCommand)
         """
     }
 
@@ -135,6 +137,12 @@ package struct DemoScenario: Sendable {
             "kubectl get secret acr-pull -n try-me -o yaml",
             "kubectl get events -n try-me",
         ]
+    }
+
+    /// `pullkeeper explain` for the namespace the config refuses, as this very binary runs it.
+    package var explainCommand: String {
+        let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        return "\(binary) explain namespace intruder --config \(configPath)"
     }
 
     /// The live view's footer: what to try, and how.
