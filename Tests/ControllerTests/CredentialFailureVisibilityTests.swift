@@ -1,0 +1,230 @@
+import AzureAuth
+import AzureSimulator
+import Controller
+import Foundation
+import PullKeeperConfig
+import PullKeeperCore
+import PullKeeperTesting
+import Reconciler
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Issue 20: no configuration leaves a namespace without a Secret and without an Event that says why for longer than
+/// the documented bound: 40 s (`timeouts.pending` 30 s + one pending requeue of at most 5 s + the 1 s retry wait,
+/// rounded up). Real failures where they need real sockets (a `.invalid` name, a closed loopback port, a TLS server
+/// whose CA nobody trusts), a token endpoint answering after 30 s on the manual clock; a healthy namespace that
+/// shares none of them is served at once.
+@Suite("Credential failures are visible within the bound (fast tier)")
+struct CredentialFailureVisibilityTests {
+    static let bound = Duration.seconds(40)
+
+    struct Cause: Sendable {
+        var namespace: String
+        var registry: String
+        var words: String
+    }
+
+    @Test("DNS failure, refused port, unknown CA and a 30 s token endpoint each give TokenFailed in words in time")
+    func everyCauseIsVisible() async throws {
+        try await FastWorld.run { world in
+            let stranger = try AzureSimulator(configuration: .init(registryListeners: 1))
+            try await stranger.start()
+            let real = AsyncHTTPTransport(connectTimeout: .seconds(5), timeout: .seconds(10))
+            do {
+                let port = try Self.closedPort()
+                let strangerHost = stranger.registryListenerHosts[0]
+                let causes = [
+                    Cause(namespace: "typo", registry: "pk-typo.invalid", words: "cannot resolve pk-typo.invalid"),
+                    Cause(namespace: "refused", registry: "127.0.0.1:\(port)", words: "connection refused"),
+                    Cause(namespace: "stranger", registry: strangerHost, words: "TLS: unknown authority"),
+                    Cause(namespace: "slow", registry: "pk-slow.azurecr.io", words: "timed out after 8 s"),
+                ]
+                let transport = FaultyAzure(
+                    inProcess: world.azure, real: real, realHosts: Set(causes.prefix(3).map(\.registry)),
+                    slowHost: "pk-slow.azurecr.io", delay: .seconds(30), clock: world.clock.runtimeClock)
+                var config = world.config
+                for cause in causes {
+                    config.registries.append(RegistryEntry(loginServer: cause.registry))
+                }
+                let index = try #require(config.identities.firstIndex { $0.name == "sp-secret" })
+                config.identities[index].registries += causes.map(\.registry)
+
+                let runtime = try world.runtime(config: config, azureTransport: transport)
+                let task = world.start(runtime)
+                let start = world.clock.now
+                try await world.cluster.optIn("healthy")
+                for cause in causes { try await world.cluster.optIn(cause.namespace, registries: cause.registry) }
+
+                var seen: [String: Duration] = [:]
+                var healthyAt: Duration?
+                let end = start.advanced(by: Self.bound)
+                while true {
+                    await Self.settle(world, runtime, transport)
+                    let now = start.duration(to: world.clock.now)
+                    if healthyAt == nil, await world.cluster.secret("healthy") != nil { healthyAt = now }
+                    for cause in causes where seen[cause.namespace] == nil {
+                        let events = await world.cluster.events(cause.namespace)
+                        if events.contains(where: { $0.reason == "TokenFailed" && $0.message.contains(cause.words) }) {
+                            seen[cause.namespace] = now
+                        }
+                    }
+                    if seen.count == causes.count && healthyAt != nil { break }
+                    guard let next = world.clock.nextDeadline, next <= end else { break }
+                    world.clock.advance(to: next)
+                }
+                print(
+                    "time to TokenFailed (simulated): \(seen.sorted { $0.key < $1.key }); healthy Secret at \(healthyAt.map { "\($0)" } ?? "never")"
+                )
+                for cause in causes {
+                    let events = await world.cluster.events(cause.namespace)
+                    #expect(
+                        seen[cause.namespace] != nil,
+                        "\(cause.namespace): no TokenFailed with \"\(cause.words)\" within \(Self.bound): \(events)")
+                    let secret = await world.cluster.secret(cause.namespace)
+                    #expect(secret == nil)
+                    #expect(runtime.controller.namespaceStates[cause.namespace] == .failing)
+                }
+                // The healthy namespace waited for none of them: its Secret came with the first passes.
+                #expect(
+                    healthyAt != nil && healthyAt! < .seconds(1), "healthy Secret at \(String(describing: healthyAt))")
+                let healthyReasons = await world.cluster.eventReasons("healthy")
+                #expect(healthyReasons.isDisjoint(with: ["TokenFailed", "CredentialRejected"]))
+                #expect(runtime.controller.namespaceStates["healthy"] == .upToDate)
+                // The metric: the failed registry requests are counted per registry.
+                let metrics = runtime.metrics.render()
+                for cause in causes {
+                    #expect(
+                        metrics.split(separator: "\n").contains {
+                            $0.hasPrefix("pullkeeper_token_requests_total") && $0.contains("result=\"error\"")
+                                && $0.contains("registry=\"\(cause.registry)\"")
+                        }, "no failed token request counted for \(cause.registry)")
+                }
+                try await world.stop(runtime, task)
+            } catch {
+                try? await real.shutdown()
+                await stranger.shutdown()
+                throw error
+            }
+            try? await real.shutdown()
+            await stranger.shutdown()
+        }
+    }
+
+    struct SlowCase: Sendable, CustomTestStringConvertible {
+        /// `timeouts.registry` for this run.
+        var registryTimeout: Duration
+        var words: String
+        var testDescription: String { "registry timeout \(registryTimeout): \(words)" }
+    }
+
+    /// A failure slower than the pass's 10 s wait is still heard: the pass after it reports it (20 s); a request
+    /// that has not ended by `timeouts.pending` (30 s) is reported as such while it keeps running (45 s).
+    @Test(
+        "a token endpoint slower than the pass wait is reported within the bound",
+        arguments: [
+            SlowCase(registryTimeout: .seconds(20), words: "timed out after 20 s"),
+            SlowCase(registryTimeout: .seconds(45), words: "no credential after 30 s"),
+        ])
+    func slowerThanTheWait(_ slow: SlowCase) async throws {
+        try await FastWorld.run { world in
+            let real = AsyncHTTPTransport()
+            let transport = FaultyAzure(
+                inProcess: world.azure, real: real, realHosts: [], slowHost: "pk-slow.azurecr.io",
+                delay: .seconds(50), clock: world.clock.runtimeClock)
+            var config = world.config
+            config.timeouts.registry = slow.registryTimeout
+            config.registries.append(RegistryEntry(loginServer: "pk-slow.azurecr.io"))
+            let index = try #require(config.identities.firstIndex { $0.name == "sp-secret" })
+            config.identities[index].registries.append("pk-slow.azurecr.io")
+            let runtime = try world.runtime(config: config, azureTransport: transport)
+            let task = world.start(runtime)
+            let start = world.clock.now
+            try await world.cluster.optIn("slow", registries: "pk-slow.azurecr.io")
+            var heard: Duration?
+            let told = await world.advance(runtime, limit: Self.bound) {
+                let events = await world.cluster.events("slow")
+                let found = events.contains { $0.reason == "TokenFailed" && $0.message.contains(slow.words) }
+                if found { heard = start.duration(to: world.clock.now) }
+                return found
+            }
+            print("\(slow.testDescription): TokenFailed after \(heard.map { "\($0)" } ?? "never") (simulated)")
+            let events = await world.cluster.events("slow")
+            #expect(told, "\(events)")
+            #expect(runtime.controller.namespaceStates["slow"] == .failing)
+            // Only reported, not waited for: no pass blocks longer than its wait.
+            #expect(heard.map { $0 > .seconds(10) } == true)
+            try await world.stop(runtime, task)
+            try? await real.shutdown()
+        }
+    }
+
+    /// Settles the world, and also waits (real time) for requests on real sockets, which `settle` does not see.
+    static func settle(_ world: FastWorld, _ runtime: ControllerRuntime, _ transport: FaultyAzure) async {
+        for _ in 0..<3 {
+            await world.settle(runtime)
+            while transport.realInFlight > 0 { try? await Task.sleep(for: .milliseconds(2)) }
+        }
+        await world.settle(runtime)
+    }
+
+    /// A loopback port nobody listens on.
+    static func closedPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw PortError() }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+            }
+        }
+        guard bound else { throw PortError() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    struct PortError: Error {}
+}
+
+/// The in-process Azure, except: `realHosts` go over real sockets (real DNS, TCP and TLS failures), and `slowHost`
+/// answers only after `delay` on the manual clock.
+final class FaultyAzure: HTTPTransport {
+    let inProcess: InProcessAzure
+    let real: AsyncHTTPTransport
+    let realHosts: Set<String>
+    let slowHost: String
+    let delay: Duration
+    let clock: RuntimeClock
+    private let inFlight = Mutex(0)
+
+    init(
+        inProcess: InProcessAzure, real: AsyncHTTPTransport, realHosts: Set<String>, slowHost: String,
+        delay: Duration, clock: RuntimeClock
+    ) {
+        self.inProcess = inProcess
+        self.real = real
+        self.realHosts = realHosts
+        self.slowHost = slowHost
+        self.delay = delay
+        self.clock = clock
+    }
+
+    var realInFlight: Int { inFlight.withLock { $0 } }
+
+    func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
+        let host = request.hostForMessages
+        if realHosts.contains(host) {
+            inFlight.withLock { $0 += 1 }
+            defer { inFlight.withLock { $0 -= 1 } }
+            return try await real.send(request)
+        }
+        if host == slowHost { try await clock.sleep(for: delay) }
+        return try await inProcess.send(request)
+    }
+}
