@@ -2,6 +2,8 @@ import AzureAuth
 import AzureSimulator
 import Controller
 import Foundation
+import KubernetesClient
+import KubernetesModel
 import PullKeeperConfig
 import PullKeeperCore
 import PullKeeperTesting
@@ -88,6 +90,21 @@ struct CredentialFailureVisibilityTests {
                     #expect(secret == nil)
                     #expect(runtime.controller.namespaceStates[cause.namespace] == .failing)
                 }
+                // `pullkeeper status` (without --config, so only Secrets and Events): each is Failing with its cause.
+                let v1 = try await world.admin.listAll(EventV1.self).items
+                let core = try await world.admin.listAll(Event.self).items
+                let secrets = try await world.admin.listAll(
+                    Secret.self,
+                    options: ListOptions(labelSelector: "\(SecretLayout.managedByLabel)=\(SecretLayout.managedByValue)")
+                ).items
+                let rows = StatusTable.rows(
+                    secrets: secrets, namespaces: [], config: nil, now: world.clock.date,
+                    failures: CredentialFailureNote.from(v1: v1, core: core))
+                for cause in causes {
+                    let state = rows.first { $0.namespace == cause.namespace }?.state ?? "no row"
+                    #expect(state.hasPrefix("Failing: TokenFailed: ") && state.contains(cause.words), "\(state)")
+                }
+                #expect(rows.first { $0.namespace == "healthy" }?.state == "Valid")
                 // The healthy namespace waited for none of them: its Secret came with the first passes.
                 #expect(
                     healthyAt != nil && healthyAt! < .seconds(1), "healthy Secret at \(String(describing: healthyAt))")
@@ -226,5 +243,49 @@ final class FaultyAzure: HTTPTransport {
         }
         if host == slowHost { try await clock.sleep(for: delay) }
         return try await inProcess.send(request)
+    }
+}
+
+@Suite("pullkeeper status: Failing from the controller's credential failures")
+struct StatusFailingTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func secret(_ namespace: String, refreshedAgo: TimeInterval) -> Secret {
+        var secret = Secret(metadata: ObjectMeta(name: "acr-pull", namespace: namespace))
+        secret.metadata.annotations = [
+            SecretLayout.refreshedAtAnnotation: SecretLayout.timestamp(now.addingTimeInterval(-refreshedAgo)),
+            SecretLayout.expiresAtAnnotation: SecretLayout.timestamp(now.addingTimeInterval(3600)),
+        ]
+        secret.type = SecretLayout.dockerConfigJSONType
+        let config = DockerConfig(auths: ["r.azurecr.io": .init(username: "u", password: "p")])
+        secret.data = [SecretLayout.dockerConfigJSONKey: config.encoded()]
+        return secret
+    }
+
+    static func note(_ namespace: String, ago: TimeInterval, reason: String = "TokenFailed") -> CredentialFailureNote {
+        CredentialFailureNote(
+            namespace: namespace, secret: "acr-pull", reason: reason, message: "cannot resolve r.azurecr.io",
+            at: now.addingTimeInterval(-ago))
+    }
+
+    @Test(
+        "a failure newer than the last refresh (or with no Secret) is Failing; older or stale ones are not",
+        arguments: [
+            (
+                refreshedAgo: TimeInterval?.some(600), failureAgo: 60.0,
+                expected: "Failing: TokenFailed: cannot resolve r.azurecr.io"
+            ),
+            (refreshedAgo: 60, failureAgo: 600, expected: "Valid"),
+            (refreshedAgo: 7200, failureAgo: 3600, expected: "Valid"),
+            (refreshedAgo: nil, failureAgo: 60, expected: "Failing: TokenFailed: cannot resolve r.azurecr.io"),
+            (refreshedAgo: nil, failureAgo: 3600, expected: "no row"),
+        ])
+    func failing(refreshedAgo: TimeInterval?, failureAgo: TimeInterval, expected: String) {
+        let secrets = refreshedAgo.map { [Self.secret("team", refreshedAgo: $0)] } ?? []
+        let rows = StatusTable.rows(
+            secrets: secrets, namespaces: [], config: nil, now: Self.now,
+            failures: [Self.note("team", ago: failureAgo), Self.note("other", ago: 10_000)])
+        #expect(rows.first { $0.namespace == "team" }?.state ?? "no row" == expected)
+        #expect(!rows.contains { $0.namespace == "other" })
     }
 }
