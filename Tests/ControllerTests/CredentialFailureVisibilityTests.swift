@@ -30,7 +30,9 @@ struct CredentialFailureVisibilityTests {
         var words: String
     }
 
-    @Test("DNS failure, refused port, unknown CA and a 30 s token endpoint each give TokenFailed in words in time")
+    @Test(
+        "DNS failure, refused port, unknown CA, a 30 s token endpoint, 5xx and 4xx each give TokenFailed in words in time"
+    )
     func everyCauseIsVisible() async throws {
         try await FastWorld.run { world in
             let stranger = try AzureSimulator(configuration: .init(registryListeners: 1))
@@ -44,10 +46,17 @@ struct CredentialFailureVisibilityTests {
                     Cause(namespace: "refused", registry: "127.0.0.1:\(port)", words: "connection refused"),
                     Cause(namespace: "stranger", registry: strangerHost, words: "TLS: unknown authority"),
                     Cause(namespace: "slow", registry: "pk-slow.azurecr.io", words: "timed out after 8 s"),
+                    Cause(
+                        namespace: "gateway", registry: "pk-503.azurecr.io",
+                        words: "the token service is unavailable (HTTP 503"),
+                    Cause(
+                        namespace: "wrong-endpoint", registry: "pk-404.azurecr.io",
+                        words: "no /oauth2/exchange endpoint"),
                 ]
                 let transport = FaultyAzure(
                     inProcess: world.azure, real: real, realHosts: Set(causes.prefix(3).map(\.registry)),
-                    slowHost: "pk-slow.azurecr.io", delay: .seconds(30), clock: world.clock.runtimeClock)
+                    slowHost: "pk-slow.azurecr.io", delay: .seconds(30), clock: world.clock.runtimeClock,
+                    statusHosts: ["pk-503.azurecr.io": 503, "pk-404.azurecr.io": 404])
                 var config = world.config
                 for cause in causes {
                     config.registries.append(RegistryEntry(loginServer: cause.registry))
@@ -209,8 +218,9 @@ struct CredentialFailureVisibilityTests {
     struct PortError: Error {}
 }
 
-/// The in-process Azure, except: `realHosts` go over real sockets (real DNS, TCP and TLS failures), and `slowHost`
-/// answers only after `delay` on the manual clock.
+/// The in-process Azure, except: `realHosts` go over real sockets (real DNS, TCP and TLS failures), `slowHost`
+/// answers only after `delay` on the manual clock, and `statusHosts` answer every request with their status (a
+/// gateway in trouble, a wrong endpoint).
 final class FaultyAzure: HTTPTransport {
     let inProcess: InProcessAzure
     let real: AsyncHTTPTransport
@@ -218,12 +228,14 @@ final class FaultyAzure: HTTPTransport {
     let slowHost: String
     let delay: Duration
     let clock: RuntimeClock
+    let statusHosts: [String: Int]
     private let inFlight = Mutex(0)
 
     init(
         inProcess: InProcessAzure, real: AsyncHTTPTransport, realHosts: Set<String>, slowHost: String,
-        delay: Duration, clock: RuntimeClock
+        delay: Duration, clock: RuntimeClock, statusHosts: [String: Int] = [:]
     ) {
+        self.statusHosts = statusHosts
         self.inProcess = inProcess
         self.real = real
         self.realHosts = realHosts
@@ -240,6 +252,9 @@ final class FaultyAzure: HTTPTransport {
             inFlight.withLock { $0 += 1 }
             defer { inFlight.withLock { $0 -= 1 } }
             return try await real.send(request)
+        }
+        if let status = statusHosts[host] {
+            return HTTPResponseData(status: status, body: Array(#"{"errors":[{"code":"UNKNOWN"}]}"#.utf8))
         }
         if host == slowHost { try await clock.sleep(for: delay) }
         return try await inProcess.send(request)
