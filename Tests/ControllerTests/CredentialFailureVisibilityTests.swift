@@ -129,6 +129,17 @@ struct CredentialFailureVisibilityTests {
                                 && $0.contains("registry=\"\(cause.registry)\"")
                         }, "no failed token request counted for \(cause.registry)")
                 }
+                // DNS failures back off like other errors (0.5 s doubling to 60 s): ten more minutes bring about
+                // a dozen attempts, not one per pending requeue (120) nor one per pass at full speed.
+                let before = transport.attempts(to: "pk-typo.invalid")
+                let later = world.clock.now.advanced(by: .seconds(600))
+                while let next = world.clock.nextDeadline, next <= later {
+                    world.clock.advance(to: next)
+                    await Self.settle(world, runtime, transport)
+                }
+                let attempts = transport.attempts(to: "pk-typo.invalid") - before
+                print("pk-typo.invalid: \(attempts) attempts in the next 10 simulated minutes")
+                #expect((5...20).contains(attempts), "\(attempts) attempts in 10 minutes")
                 try await world.stop(runtime, task)
             } catch {
                 try? await real.shutdown()
@@ -246,8 +257,13 @@ final class FaultyAzure: HTTPTransport {
 
     var realInFlight: Int { inFlight.withLock { $0 } }
 
+    /// Requests sent to `host` so far.
+    func attempts(to host: String) -> Int { sent.withLock { $0[host, default: 0] } }
+    private let sent = Mutex<[String: Int]>([:])
+
     func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
         let host = request.hostForMessages
+        sent.withLock { $0[host, default: 0] += 1 }
         if realHosts.contains(host) {
             inFlight.withLock { $0 += 1 }
             defer { inFlight.withLock { $0 -= 1 } }
