@@ -1,6 +1,7 @@
 import AzureAuth
 import Foundation
 import Logging
+import PullKeeperConfig
 import PullKeeperCore
 import Reconciler
 import ServiceLifecycle
@@ -51,7 +52,7 @@ public final class RegistryCredentialSource: CredentialSource, ServiceLifecycle.
 
     public init(
         factory: CredentialFactory, provider: TokenProvider, logger: Logger, maxWaiters: Int = 4,
-        waitLimit: Duration = .seconds(10), pendingLimit: Duration = .seconds(30), clock: RuntimeClock = .system
+        waitLimit: Duration = Timeouts.passWait, pendingLimit: Duration = .seconds(30), clock: RuntimeClock = .system
     ) {
         self.factory = factory
         self.provider = provider

@@ -217,6 +217,8 @@ public struct Timeouts: Sendable, Hashable {
 
     /// The largest value each may take: a failure must be visible within a minute.
     public static let maximum = Duration.seconds(60)
+    /// How long a reconcile pass waits for a credential that is not cached (`RegistryCredentialSource`).
+    public static let passWait = Duration.seconds(10)
 
     public init(
         connect: Duration = .seconds(5), entra: Duration = .seconds(8), imds: Duration = .seconds(8),

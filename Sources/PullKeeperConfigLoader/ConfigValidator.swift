@@ -206,8 +206,14 @@ enum ConfigValidator {
             }
             if duration < .seconds(1) || duration > Timeouts.maximum {
                 reader.report(node, "timeouts.\(key)", "must be between 1s and 60s, found \"\(text)\"")
-            } else {
-                timeouts[keyPath: path] = duration
+                continue
+            }
+            timeouts[keyPath: path] = duration
+            if ["entra", "imds", "registry"].contains(key), duration >= Timeouts.passWait {
+                reader.warn(
+                    node, "timeouts.\(key)",
+                    "\(text) is not below the \(Int(Timeouts.passWait.components.seconds))s a reconcile pass waits "
+                        + "for a credential: a slow endpoint is reported only after a further pass")
             }
         }
         return timeouts
