@@ -11,12 +11,19 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     private let client: HTTPClient
     private let maxBodyBytes: Int
-    private let timeout: TimeAmount
+    private let timeout: Duration
 
-    /// Creates a transport with its own client; `timeout` bounds each whole request.
-    public init(maxBodyBytes: Int = AsyncHTTPTransport.defaultMaxBodyBytes, timeout: Duration = .seconds(30)) {
+    /// Creates a transport with its own client. `connectTimeout` bounds DNS, TCP and TLS set-up; `timeout` each whole
+    /// request unless the request names its own. A failed connection is not retried inside the client: the error
+    /// (a name that does not resolve, a refused port, an unknown CA) is the answer at once, and the caller's backoff
+    /// decides when to try again.
+    public init(
+        maxBodyBytes: Int = AsyncHTTPTransport.defaultMaxBodyBytes, connectTimeout: Duration = .seconds(5),
+        timeout: Duration = .seconds(30)
+    ) {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        configuration.timeout = .init(connect: Self.amount(connectTimeout), read: Self.amount(timeout))
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
         // Azure answers quickly; a short TLS shutdown keeps `shutdown()` fast.
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -24,7 +31,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
         configuration.tlsConfiguration = tls
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.maxBodyBytes = maxBodyBytes
-        self.timeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)
+        self.timeout = timeout
+    }
+
+    private static func amount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// Closes connections.
@@ -38,13 +49,15 @@ public final class AsyncHTTPTransport: HTTPTransport {
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         outgoing.tlsConfiguration = try Self.tlsConfiguration(request.tls)
-        let host = URL(string: request.url)?.host ?? "endpoint"
+        let host = request.hostForMessages
+        let limit = request.timeout ?? timeout
 
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(outgoing, timeout: timeout)
+            response = try await client.execute(outgoing, timeout: Self.amount(limit))
         } catch {
-            throw AzureAuthError(code: .network, detail: "cannot reach \(host): \(Self.describe(error))")
+            if error is CancellationError { throw error }
+            throw AzureAuthError(code: .network, detail: NetworkFailure.describe(error, host: host, timeout: limit))
         }
         var body: ByteBuffer
         do {
@@ -56,7 +69,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 httpStatus: Int(response.status.code))
         } catch {
             throw AzureAuthError(
-                code: .network, detail: "the answer from \(host) broke off: \(Self.describe(error))",
+                code: .network,
+                detail:
+                    "the answer from \(host) broke off: \(NetworkFailure.describe(error, host: host, timeout: limit))",
                 httpStatus: Int(response.status.code))
         }
         let bytes = body.readBytes(length: body.readableBytes) ?? []
@@ -86,10 +101,5 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
         if !extra.isEmpty { tls.additionalTrustRoots = [.certificates(extra)] }
         return tls
-    }
-
-    /// Error text without payloads: NIO/AHC errors carry no secrets, but keep it to the type and case.
-    private static func describe(_ error: any Error) -> String {
-        String(describing: error).prefix(300).description
     }
 }

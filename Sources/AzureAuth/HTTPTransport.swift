@@ -10,16 +10,25 @@ public struct HTTPRequestData: Sendable {
     public var body: [UInt8]?
     /// Trust settings for this endpoint.
     public var tls: TLSOptions
+    /// How long the whole exchange may take; nil: the transport's default (`TimeoutTransport` sets it per service).
+    public var timeout: Duration?
 
     public init(
         method: Method, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
-        tls: TLSOptions = TLSOptions()
+        tls: TLSOptions = TLSOptions(), timeout: Duration? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.tls = tls
+        self.timeout = timeout
+    }
+
+    /// `host[:port]` as the URL names it, for messages.
+    public var hostForMessages: String {
+        guard let components = URLComponents(string: url), let host = components.host else { return "endpoint" }
+        return components.port.map { "\(host):\($0)" } ?? host
     }
 }
 

@@ -105,7 +105,9 @@ public actor TokenProvider {
             }
         } catch let error as AzureAuthError {
             let named = error.forIdentity(identity.name)
-            logger.warning("token request failed", metadata: ["error.code": "\(named.code)"])
+            // The cause in words (a host, a status, "cannot resolve ..."): AzureAuthError never holds secret material.
+            logger.warning(
+                "token request failed", metadata: ["error.code": "\(named.code)", "error": "\(named.detail)"])
             throw named
         }
     }

@@ -6,13 +6,38 @@ enum RegistryPrincipal: Sendable {
     case entra(subject: String, appID: String, tenant: String?, role: AcrRole?)
     case admin(username: String)
     case repositoryToken(name: String, permissions: RepositoryPermissions)
+    /// An ACR access token presented as the password: it grants exactly its own `access` claim, by `type:name`.
+    case accessToken(subject: String, access: [String: Set<String>])
 
     var subject: String {
         switch self {
         case .entra(let subject, _, _, _): subject
         case .admin(let username): username
         case .repositoryToken(let name, _): name
+        case .accessToken(let subject, _): subject
         }
+    }
+
+    /// The `access` claim of a registry access token, as actions by `type:name`.
+    static func access(of jwt: SimJWT) -> [String: Set<String>] {
+        var access: [String: Set<String>] = [:]
+        for entry in jwt.claims["access"] as? [[String: Any]] ?? [] {
+            guard let type = entry["type"] as? String, let name = entry["name"] as? String else { continue }
+            access["\(type):\(name)", default: []].formUnion(entry["actions"] as? [String] ?? [])
+        }
+        return access
+    }
+
+    /// For an access token presented as the password: the first requested scope (as text) it does not wholly
+    /// cover. ACR refuses such a request rather than granting less; other principals get the intersection.
+    func firstScopeBeyondToken(_ scopes: [RegistryScope]) -> String? {
+        guard case .accessToken(_, let access) = self else { return nil }
+        for scope in scopes {
+            let held = access["\(scope.type):\(scope.name)"] ?? []
+            let covered = scope.actions.allSatisfy { $0 == "*" ? held.contains("*") : held.contains($0) }
+            if !covered { return "\(scope.type):\(scope.name):\(scope.actions.joined(separator: ","))" }
+        }
+        return nil
     }
 
     /// Actions on one repository.
@@ -22,6 +47,8 @@ enum RegistryPrincipal: Sendable {
         case .admin: ["pull", "push", "delete"]
         case .repositoryToken(_, let permissions):
             (permissions[repository] ?? []).union(permissions["*"] ?? [])
+        case .accessToken(_, let access):
+            (access["repository:\(repository)"] ?? []).union(access["artifact-repository:\(repository)"] ?? [])
         }
     }
 
@@ -31,6 +58,7 @@ enum RegistryPrincipal: Sendable {
         case .entra(_, _, _, let role): role == .owner
         case .admin: true
         case .repositoryToken: false
+        case .accessToken(_, let access): access["registry:catalog"]?.contains("*") == true
         }
     }
 }

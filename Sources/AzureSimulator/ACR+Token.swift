@@ -33,10 +33,20 @@ extension AzureSimulator {
             }
             credentials = basic
         }
-        guard let principal = authenticate(credentials, registry: registry) else {
+        // The refresh_token grant takes only refresh tokens; a password (Basic or the password grant) may also be an
+        // ACR access token, good for its own scope only (protocols.md §3.5).
+        let acceptsAccessToken = !(isPost && params["grant_type"] == "refresh_token")
+        guard
+            let principal = authenticate(
+                credentials, registry: registry, acceptsAccessToken: acceptsAccessToken)
+        else {
             return acrError(401, "UNAUTHORIZED", "invalid credentials for registry \(registry.loginServer)")
         }
         let scopes = RegistryScope.all(in: params.all("scope") + (isPost ? query.all("scope") : []))
+        if let wider = principal.firstScopeBeyondToken(scopes) {
+            return acrError(
+                401, "UNAUTHORIZED", "the access token presented does not cover the requested scope \(wider)")
+        }
         let access = principal.grantedAccess(scopes)
         let lifetime = state.withLock { $0.lifetimes.access }
         var tenant: String?
@@ -57,13 +67,19 @@ extension AzureSimulator {
         }
     }
 
-    /// Refresh token, admin account, repository token or app ID + client secret, in that order.
+    /// Refresh token (or, where allowed, an access token), admin account, repository token or app ID + client
+    /// secret, in that order.
     private func authenticate(
-        _ credentials: (user: String, password: String), registry: SimRegistry
+        _ credentials: (user: String, password: String), registry: SimRegistry, acceptsAccessToken: Bool
     ) -> RegistryPrincipal? {
         let (user, password) = credentials
         guard !password.isEmpty else { return nil }
         if user == Self.refreshTokenUser {
+            if acceptsAccessToken,
+                let jwt = verifiedRegistryToken(password, service: registry.loginServer, grantType: "access_token")
+            {
+                return .accessToken(subject: jwt.string("sub") ?? "", access: RegistryPrincipal.access(of: jwt))
+            }
             guard let jwt = verifiedRegistryToken(password, service: registry.loginServer, grantType: "refresh_token")
             else { return nil }
             let subject = jwt.string("sub") ?? ""

@@ -93,8 +93,12 @@ public final class ControllerRuntime: Sendable {
         }
         let client = try HTTPKubernetesClient(
             configuration: kubernetes, logger: setup.logger, transport: setup.kubernetesTransport)
-        let transport = setup.azureTransport ?? AsyncHTTPTransport()
         let clock = setup.clock
+        let timeouts = setup.config.timeouts
+        let network = setup.azureTransport ?? AsyncHTTPTransport(connectTimeout: timeouts.connect)
+        // Registry calls (exchange, token, self-check) get `timeouts.registry`; the factory gives Entra ID and IMDS
+        // theirs.
+        let transport = TimeoutTransport(network, timeout: timeouts.registry, clock: clock)
         let provider = TokenProvider(
             transport: transport, imdsLimiter: .instanceMetadata(clock: clock),
             probe: setup.config.selfCheck ? RegistryProbe(transport: transport) : nil, now: clock.date,
@@ -108,9 +112,9 @@ public final class ControllerRuntime: Sendable {
                 }
             })
         let factory = CredentialFactory(
-            config: setup.config, environment: setup.environment, transport: transport, clock: clock)
+            config: setup.config, environment: setup.environment, transport: network, clock: clock)
         let source = RegistryCredentialSource(
-            factory: factory, provider: provider, logger: setup.logger, clock: clock)
+            factory: factory, provider: provider, logger: setup.logger, pendingLimit: timeouts.pending, clock: clock)
         let events = EventRecorder(
             client: client, instance: setup.options.instance, logger: setup.logger, clock: clock)
         let leading = LeadershipFlag(leading: setup.leaderElection == nil)
@@ -165,7 +169,7 @@ public final class ControllerRuntime: Sendable {
         self.controller = controller
         self.metrics = metrics
         self.client = client
-        self.transport = transport
+        self.transport = network
         self.provider = provider
         self.credentials = source
         self.servers = servers

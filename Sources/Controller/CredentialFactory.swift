@@ -9,6 +9,9 @@ public struct CredentialFactory: Sendable {
     public let config: OperatorConfig
     public let environment: [String: String]
     public let transport: any HTTPTransport
+    /// `transport` with `timeouts.entra` (Entra ID, workload identity) and `timeouts.imds` (managed identity).
+    let entraTransport: any HTTPTransport
+    let imdsTransport: any HTTPTransport
     /// The cloud with the configured (or `AZURE_AUTHORITY_HOST`) authority host applied.
     public let cloud: AzureCloud
     /// Trust for Entra ID and IMDS: the system roots plus `caFile`.
@@ -33,6 +36,8 @@ public struct CredentialFactory: Sendable {
         self.config = config
         self.environment = environment
         self.transport = transport
+        self.entraTransport = TimeoutTransport(transport, timeout: config.timeouts.entra, clock: clock)
+        self.imdsTransport = TimeoutTransport(transport, timeout: config.timeouts.imds, clock: clock)
         self.entraRetry = entraRetry
         self.managedIdentityRetry = managedIdentityRetry
         // Retries wait on the injected clock (tests move it by hand).
@@ -119,7 +124,8 @@ public struct CredentialFactory: Sendable {
                     ClientCertificateCredential(
                         tenantID: sp.tenantID, clientID: sp.clientID, certificateFile: path,
                         algorithm: sp.legacyRS256 ? .rs256 : .ps256, sendCertificateChain: sp.sendCertificateChain,
-                        authorityHost: host, transport: transport, tls: azureTLS, retry: entraRetry, now: clock.date))
+                        authorityHost: host, transport: entraTransport, tls: azureTLS, retry: entraRetry,
+                        now: clock.date))
             }
             guard let path = sp.clientSecretFile else {
                 throw AzureAuthError(
@@ -128,21 +134,21 @@ public struct CredentialFactory: Sendable {
             return .entra(
                 ClientSecretCredential(
                     tenantID: sp.tenantID, clientID: sp.clientID, secretFile: path, authorityHost: host,
-                    transport: transport, tls: azureTLS, retry: entraRetry, now: clock.date))
+                    transport: entraTransport, tls: azureTLS, retry: entraRetry, now: clock.date))
         case .managedIdentity(let mi):
             return .entra(
                 ManagedIdentityCredential(
-                    selector: selector(mi.selector), endpoint: managedIdentityEndpoint(mi), transport: transport,
+                    selector: selector(mi.selector), endpoint: managedIdentityEndpoint(mi), transport: imdsTransport,
                     tls: azureTLS, retry: managedIdentityRetry, now: clock.date))
         case .workloadIdentity(let wi):
             return .entra(
                 WorkloadIdentityCredential(
                     tenantID: wi.tenantID, clientID: wi.clientID, tokenFile: wi.tokenFile, authorityHost: host,
-                    transport: transport, tls: azureTLS, retry: entraRetry, now: clock.date))
+                    transport: entraTransport, tls: azureTLS, retry: entraRetry, now: clock.date))
         case .environment:
             return .entra(
                 try EnvironmentCredential.make(
-                    environment: environment, defaultAuthorityHost: host, transport: transport, tls: azureTLS,
+                    environment: environment, defaultAuthorityHost: host, transport: entraTransport, tls: azureTLS,
                     retry: entraRetry, now: clock.date))
         case .static(let credential):
             return .static(credential)

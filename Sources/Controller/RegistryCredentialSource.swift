@@ -1,6 +1,7 @@
 import AzureAuth
 import Foundation
 import Logging
+import PullKeeperConfig
 import PullKeeperCore
 import Reconciler
 import ServiceLifecycle
@@ -18,25 +19,47 @@ public final class RegistryCredentialSource: CredentialSource, ServiceLifecycle.
     let maxWaiters: Int
     /// How long a pass waits for a request that is not cached before it hears `pending`.
     let waitLimit: Duration
+    /// How long a request may stay unanswered before passes hear it as a failure (while it keeps running): the
+    /// bound on "pending" without a Warning Event.
+    let pendingLimit: Duration
+    /// How long a pass waits for a retry when the request's last attempt failed: a quick answer (a recovery, or the
+    /// same fast failure) is heard at once, a slow one is not waited for, since the last failure is the news.
+    static let retryWait = Duration.seconds(1)
     private let requests: AsyncStream<Fetch>
     private let submit: AsyncStream<Fetch>.Continuation
     private let state = Mutex(State())
 
     private struct State {
         var running: [CredentialRequest: Fetch] = [:]
+        /// The last failure of each identity × registry × scope, until a request for it succeeds.
+        var failures: [FailureKey: CredentialFailure] = [:]
         var waiters = 0
         var stopped = false
     }
 
+    /// What a failure is remembered by: the request without its `mustExpireAfter`, which differs per namespace.
+    struct FailureKey: Hashable {
+        var identity: String
+        var registry: String
+        var scope: String?
+
+        init(_ request: CredentialRequest) {
+            identity = request.identity
+            registry = request.registry
+            scope = request.scope
+        }
+    }
+
     public init(
         factory: CredentialFactory, provider: TokenProvider, logger: Logger, maxWaiters: Int = 4,
-        waitLimit: Duration = .seconds(10), clock: RuntimeClock = .system
+        waitLimit: Duration = Timeouts.passWait, pendingLimit: Duration = .seconds(30), clock: RuntimeClock = .system
     ) {
         self.factory = factory
         self.provider = provider
         self.logger = logger
         self.maxWaiters = maxWaiters
         self.waitLimit = waitLimit
+        self.pendingLimit = pendingLimit
         self.clock = clock
         (requests, submit) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
@@ -48,7 +71,14 @@ public final class RegistryCredentialSource: CredentialSource, ServiceLifecycle.
                 for await fetch in requests {
                     group.addTask {
                         let outcome = await self.outcome(fetch.request)
-                        self.state.withLock { _ = $0.running.removeValue(forKey: fetch.request) }
+                        self.state.withLock { state in
+                            _ = state.running.removeValue(forKey: fetch.request)
+                            switch outcome {
+                            case .failed(let failure): state.failures[FailureKey(fetch.request)] = failure
+                            case .ready: state.failures[FailureKey(fetch.request)] = nil
+                            case .pending: break
+                            }
+                        }
                         fetch.finish(outcome)
                     }
                 }
@@ -75,35 +105,55 @@ public final class RegistryCredentialSource: CredentialSource, ServiceLifecycle.
     /// than `maxWaiters` passes wait and for at most `waitLimit`. A slow token service (IMDS retrying through an
     /// upgrade for a minute) thus never holds every worker: the other namespaces keep being served, and this one
     /// comes back (`pending`) once the shared request has finished.
+    ///
+    /// "Pending" is silent, so it is bounded: when the request's last attempt failed, a pass that does not get a
+    /// quick answer hears that failure; and a request unanswered for `pendingLimit` is a failure in itself. Every
+    /// cause is thus heard within `pendingLimit` plus one pending requeue (at most 5 s) and `retryWait`.
     func boundedOutcome(_ request: CredentialRequest) async -> CredentialOutcome {
         if let cached = await cachedOutcome(request) { return cached }
-        let fetch: Fetch? = state.withLock { state in
-            if let running = state.running[request] { return running }
+        let now = clock.now()
+        let found: (fetch: Fetch, lastFailure: CredentialFailure?)? = state.withLock { state in
+            let lastFailure = state.failures[FailureKey(request)]
+            if let running = state.running[request] { return (running, lastFailure) }
             guard !state.stopped else { return nil }
-            let fetch = Fetch(request)
+            let fetch = Fetch(request, started: now)
             state.running[request] = fetch
             submit.yield(fetch)
-            return fetch
+            return (fetch, lastFailure)
         }
-        guard let fetch else { return .pending }
+        guard let (fetch, lastFailure) = found else { return .pending }
+        // Waiting ends at the pending limit, so that the pass reports it rather than one more "pending".
+        let untilLimit = fetch.started + pendingLimit - now
+        let wait = min(lastFailure == nil ? waitLimit : Self.retryWait, max(.zero, untilLimit))
         let mayWait = state.withLock { state in
-            guard state.waiters < maxWaiters else { return false }
+            guard wait > .zero, state.waiters < self.maxWaiters else { return false }
             state.waiters += 1
             return true
         }
-        guard mayWait else { return .pending }
-        defer { state.withLock { $0.waiters -= 1 } }
-        return await withTaskGroup(of: CredentialOutcome?.self) { group in
-            group.addTask { await fetch.value() }
-            group.addTask { [clock, waitLimit] in
-                try? await clock.sleep(for: waitLimit)
-                return nil
+        if mayWait {
+            defer { state.withLock { $0.waiters -= 1 } }
+            let answer = await withTaskGroup(of: CredentialOutcome?.self) { group in
+                group.addTask { await fetch.value() }
+                group.addTask { [clock] in
+                    try? await clock.sleep(for: wait)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return await group.next() ?? nil
             }
-            defer { group.cancelAll() }
-            let first = await group.next() ?? nil
-            return first ?? .pending
+            if let answer { return answer }
         }
+        if let lastFailure { return .failed(lastFailure) }
+        let age = clock.now() - fetch.started
+        guard age >= pendingLimit else { return .pending }
+        return .failed(
+            CredentialFailure(
+                message: "registry \(request.registry): no credential after \(Self.seconds(age)) s (timed out after "
+                    + "\(Self.seconds(pendingLimit)) s; the request is still running and is retried)",
+                retryable: true))
     }
+
+    static func seconds(_ duration: Duration) -> Int { Int(duration.components.seconds) }
 
     /// The outcome without any network request, when the token cache has a checked credential.
     private func cachedOutcome(_ request: CredentialRequest) async -> CredentialOutcome? {
@@ -150,12 +200,17 @@ public final class RegistryCredentialSource: CredentialSource, ServiceLifecycle.
     /// One request being fetched in `run()`, and the passes waiting for it.
     final class Fetch: Sendable {
         let request: CredentialRequest
+        /// When it was started, on the runtime clock.
+        let started: Duration
         private let state = Mutex<
             (outcome: CredentialOutcome?, waiters: [Int: CheckedContinuation<CredentialOutcome?, Never>], next: Int)
         >(
             (nil, [:], 0))
 
-        init(_ request: CredentialRequest) { self.request = request }
+        init(_ request: CredentialRequest, started: Duration) {
+            self.request = request
+            self.started = started
+        }
 
         func finish(_ outcome: CredentialOutcome) {
             let waiters = state.withLock { state in

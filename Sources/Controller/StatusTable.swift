@@ -29,9 +29,93 @@ package struct StatusRow: Sendable, Hashable {
     }
 }
 
+/// A credential failure the controller reported about a namespace's Secret (a `TokenFailed` or
+/// `CredentialRejected` Warning Event), for `pullkeeper status`.
+package struct CredentialFailureNote: Sendable, Hashable {
+    package var namespace: String
+    package var secret: String
+    package var reason: String
+    package var message: String
+    /// When it was last seen.
+    package var at: Date
+
+    package static let reasons: Set<String> = ["TokenFailed", "CredentialRejected"]
+
+    package init(namespace: String, secret: String, reason: String, message: String, at: Date) {
+        self.namespace = namespace
+        self.secret = secret
+        self.reason = reason
+        self.message = message
+        self.at = at
+    }
+
+    /// The failure notes among Events of either API.
+    package static func from(v1: [EventV1], core: [Event]) -> [CredentialFailureNote] {
+        let fromV1 = v1.compactMap { event -> CredentialFailureNote? in
+            guard event.type == "Warning", reasons.contains(event.reason), let regarding = event.regarding,
+                regarding.kind == "Secret", let namespace = regarding.namespace ?? event.metadata.namespace,
+                let secret = regarding.name
+            else { return nil }
+            let at = event.series?.lastObservedTime.date ?? event.eventTime.date
+            return CredentialFailureNote(
+                namespace: namespace, secret: secret, reason: event.reason, message: event.note ?? "", at: at)
+        }
+        let fromCore = core.compactMap { event -> CredentialFailureNote? in
+            guard event.type == "Warning", let reason = event.reason, reasons.contains(reason),
+                event.involvedObject.kind == "Secret",
+                let namespace = event.involvedObject.namespace ?? event.metadata.namespace,
+                let secret = event.involvedObject.name,
+                let at = event.lastTimestamp?.date ?? event.eventTime?.date ?? event.firstTimestamp?.date
+            else { return nil }
+            return CredentialFailureNote(
+                namespace: namespace, secret: secret, reason: reason, message: event.message ?? "", at: at)
+        }
+        return fromV1 + fromCore
+    }
+}
+
 package enum StatusTable {
-    /// Rows for every managed Secret, plus opted-in namespaces that have none yet (`Missing`).
+    /// A failure older than this does not mark a Secret that exists as failing (the controller repeats the Event
+    /// while the failure lasts; a recovery that rewrote nothing leaves no newer refresh time).
+    package static let failureMemory: TimeInterval = 15 * 60
+
+    /// Rows for every managed Secret, plus opted-in namespaces that have none yet (`Missing`). A row whose latest
+    /// credential failure came after its last refresh is `Failing: <reason>: <message>`.
     package static func rows(
+        secrets: [Secret], namespaces: [Namespace], config: OperatorConfig?, now: Date,
+        failures: [CredentialFailureNote] = []
+    ) -> [StatusRow] {
+        markFailing(
+            rows(secrets: secrets, namespaces: namespaces, config: config, now: now), failures: failures, now: now)
+    }
+
+    static func markFailing(_ rows: [StatusRow], failures: [CredentialFailureNote], now: Date) -> [StatusRow] {
+        // A namespace the table does not list yet (no Secret, and no --config to list opted-in namespaces) but
+        // with a recent failure gets a row: the failure is the news.
+        var rows = rows
+        var listed = Set(rows.map { "\($0.namespace)/\($0.secret)" })
+        for note in failures.sorted(by: { $0.at > $1.at }) where now.timeIntervalSince(note.at) < failureMemory {
+            guard listed.insert("\(note.namespace)/\(note.secret)").inserted else { continue }
+            rows.append(StatusRow(namespace: note.namespace, secret: note.secret, registries: [], state: "Missing"))
+        }
+        return rows.sorted { ($0.namespace, $0.secret) < ($1.namespace, $1.secret) }.map { row in
+            guard
+                let latest = failures.filter({ $0.namespace == row.namespace && $0.secret == row.secret })
+                    .max(by: { $0.at < $1.at })
+            else { return row }
+            let hasSecret = !["Missing", "Refused", "Invalid"].contains(row.state)
+            if hasSecret {
+                guard now.timeIntervalSince(latest.at) < failureMemory else { return row }
+                if let refreshed = row.refreshedAt, refreshed >= latest.at { return row }
+            }
+            var failing = row
+            let message = latest.message.count > 200 ? String(latest.message.prefix(200)) + "…" : latest.message
+            failing.state = "Failing: \(latest.reason): \(message)"
+            return failing
+        }
+    }
+
+    private static func rows(
         secrets: [Secret], namespaces: [Namespace], config: OperatorConfig?, now: Date
     ) -> [StatusRow] {
         var rows: [StatusRow] = secrets.compactMap { secret in

@@ -12,7 +12,11 @@ import Reconciler
 public struct StatusCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the managed Secrets: namespace, secret, registries, expires in, last refresh, state.")
+        abstract: "Show the managed Secrets: namespace, secret, registries, expires in, last refresh, state.",
+        discussion: """
+            A Secret (or an opted-in namespace without one, with --config) whose latest TokenFailed or \
+            CredentialRejected Warning Event is newer than its last refresh shows as "Failing: <reason>: <why>".
+            """)
 
     @OptionGroup var cluster: ClusterOptions
 
@@ -39,10 +43,14 @@ public struct StatusCommand: AsyncParsableCommand {
                 Secret.self,
                 options: ListOptions(labelSelector: "\(SecretLayout.managedByLabel)=\(SecretLayout.managedByValue)"))
             let namespaces = operatorConfig == nil ? [] : try await client.listAll(Namespace.self).items
+            // The controller's credential failures (TokenFailed, CredentialRejected): events.k8s.io, else core/v1.
+            let v1 = (try? await client.listAll(EventV1.self).items) ?? []
+            let core = v1.isEmpty ? ((try? await client.listAll(Event.self).items) ?? []) : []
             try? await client.shutdown()
             let now = Date()
             let rows = StatusTable.rows(
-                secrets: secrets.items, namespaces: namespaces, config: operatorConfig, now: now)
+                secrets: secrets.items, namespaces: namespaces, config: operatorConfig, now: now,
+                failures: CredentialFailureNote.from(v1: v1, core: core))
             print(StatusTable.render(rows, now: now), terminator: "")
             if rows.contains(where: { $0.state != "Valid" }) { throw ExitCode(1) }
         } catch let exit as ExitCode {

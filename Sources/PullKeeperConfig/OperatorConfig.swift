@@ -24,6 +24,8 @@ public struct OperatorConfig: Sendable, Hashable {
     public var refresh: RefreshPolicy
     /// Try each new credential against its registry before writing it.
     public var selfCheck: Bool
+    /// Network timeouts, and how long a credential may stay pending before it is reported as failing.
+    public var timeouts: Timeouts
     public var identities: [IdentityConfig]
 
     public init(
@@ -43,6 +45,7 @@ public struct OperatorConfig: Sendable, Hashable {
         repairPodsPerMinute: Int = 10,
         refresh: RefreshPolicy = RefreshPolicy(),
         selfCheck: Bool = true,
+        timeouts: Timeouts = Timeouts(),
         identities: [IdentityConfig] = []
     ) {
         self.cloud = cloud
@@ -61,6 +64,7 @@ public struct OperatorConfig: Sendable, Hashable {
         self.repairPodsPerMinute = repairPodsPerMinute
         self.refresh = refresh
         self.selfCheck = selfCheck
+        self.timeouts = timeouts
         self.identities = identities
     }
 
@@ -194,6 +198,37 @@ public struct RefreshPolicy: Sendable, Hashable {
         self.fraction = fraction
         self.jitter = jitter
         self.resync = resync
+    }
+}
+
+/// `timeouts`: explicit limits for every call to Entra ID, IMDS and registries, each below the pass's wait for a
+/// credential (10 s), and the bound on how long a credential may be "pending" without a Warning Event.
+public struct Timeouts: Sendable, Hashable {
+    /// DNS, TCP and TLS set-up of a connection to any Azure or registry endpoint.
+    public var connect: Duration
+    /// One Entra ID token request.
+    public var entra: Duration
+    /// One managed-identity (IMDS, App Service) request.
+    public var imds: Duration
+    /// One registry request (`/oauth2/exchange`, `/oauth2/token`, the self-check's `/v2/`).
+    public var registry: Duration
+    /// A credential not obtained after this is reported as failing (TokenFailed), while it is still tried.
+    public var pending: Duration
+
+    /// The largest value each may take: a failure must be visible within a minute.
+    public static let maximum = Duration.seconds(60)
+    /// How long a reconcile pass waits for a credential that is not cached (`RegistryCredentialSource`).
+    public static let passWait = Duration.seconds(10)
+
+    public init(
+        connect: Duration = .seconds(5), entra: Duration = .seconds(8), imds: Duration = .seconds(8),
+        registry: Duration = .seconds(8), pending: Duration = .seconds(30)
+    ) {
+        self.connect = connect
+        self.entra = entra
+        self.imds = imds
+        self.registry = registry
+        self.pending = pending
     }
 }
 

@@ -6,7 +6,7 @@ enum ConfigValidator {
     static let topLevelKeys = [
         "cloud", "authorityHost", "registrySuffixes", "registries", "caFile", "tokenAudience", "defaultIdentity",
         "secretName", "serviceAccounts", "excludeNamespaces", "namespaceSelector", "attach", "repairPods",
-        "repairPodsPerMinute", "refresh", "selfCheck", "identities",
+        "repairPodsPerMinute", "refresh", "selfCheck", "timeouts", "identities",
     ]
 
     static func read(_ root: YAMLNode, reader: inout ConfigReader) -> OperatorConfig {
@@ -97,6 +97,7 @@ enum ConfigValidator {
         }
         if let node = fields["refresh"] { config.refresh = readRefresh(node, reader: &reader) }
         if let node = fields["selfCheck"], let value = reader.bool(node, "selfCheck") { config.selfCheck = value }
+        if let node = fields["timeouts"] { config.timeouts = readTimeouts(node, reader: &reader) }
         if let node = fields["identities"] {
             config.identities = IdentityValidator.readAll(node, config: config, reader: &reader)
         }
@@ -188,6 +189,34 @@ enum ConfigValidator {
             }
         }
         return policy
+    }
+
+    static func readTimeouts(_ node: YAMLNode, reader: inout ConfigReader) -> Timeouts {
+        var timeouts = Timeouts()
+        let keys: [(String, WritableKeyPath<Timeouts, Duration>)] = [
+            ("connect", \.connect), ("entra", \.entra), ("imds", \.imds), ("registry", \.registry),
+            ("pending", \.pending),
+        ]
+        guard let fields = reader.mapping(node, "timeouts", allowed: keys.map(\.0)) else { return timeouts }
+        for (key, path) in keys {
+            guard let node = fields[key], let text = reader.string(node, "timeouts.\(key)") else { continue }
+            guard let duration = DurationText.parse(text) else {
+                reader.report(node, "timeouts.\(key)", "invalid duration \"\(text)\" (write e.g. 5s, 30s, 1m)")
+                continue
+            }
+            if duration < .seconds(1) || duration > Timeouts.maximum {
+                reader.report(node, "timeouts.\(key)", "must be between 1s and 60s, found \"\(text)\"")
+                continue
+            }
+            timeouts[keyPath: path] = duration
+            if ["entra", "imds", "registry"].contains(key), duration >= Timeouts.passWait {
+                reader.warn(
+                    node, "timeouts.\(key)",
+                    "\(text) is not below the \(Int(Timeouts.passWait.components.seconds))s a reconcile pass waits "
+                        + "for a credential: a slow endpoint is reported only after a further pass")
+            }
+        }
+        return timeouts
     }
 
     static func readNamespaceSelector(_ node: YAMLNode, reader: inout ConfigReader) -> NamespaceSelector? {

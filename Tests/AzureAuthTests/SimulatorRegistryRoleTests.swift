@@ -54,4 +54,30 @@ struct SimulatorRegistryRoleTests {
             #expect(azure.simulator.requestCount(.token) == 2)
         }
     }
+
+    /// Issue 20: a scoped Secret holds an ACR access token as the password; the self-check presents it at the realm
+    /// for exactly its scope, as a pulling client does, and the registry takes it for that scope only.
+    @Test("a scoped credential passes the self-check and is good for its scope only")
+    func scopedCredentialSelfCheck() async throws {
+        try await SimulatedAzure.with { azure in
+            let identity = RegistryIdentity(
+                name: "ci-sp", kind: .entra(try azure.secretCredential(clientID: SimulatedAzure.App.push)))
+            let provider = TokenProvider(
+                transport: azure.transport, probe: RegistryProbe(transport: azure.transport),
+                logger: SimulatedAzure.quiet)
+            let scoped = try await provider.credential(
+                identity: identity, registry: azure.target(), scope: "repository:team-a/app:pull")
+            #expect(scoped.kind == .accessToken)
+
+            let own = try await azure.basicAccessToken(
+                username: scoped.username, password: scoped.password, scope: "repository:team-a/app:pull")
+            #expect(own.status == 200)
+            #expect(try await azure.pullStatus(token: try #require(own.token), repository: "team-a/app") == 404)
+            for wider in ["repository:team-b/app:pull", "repository:team-a/app:pull,push"] {
+                let refused = try await azure.basicAccessToken(
+                    username: scoped.username, password: scoped.password, scope: wider)
+                #expect(refused.status == 401, "scope \(wider)")
+            }
+        }
+    }
 }

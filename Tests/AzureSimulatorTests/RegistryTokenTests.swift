@@ -173,16 +173,51 @@ struct RegistryTokenTests {
                     .status == 401)
             let anonymous = try await h.get(h.simulator.registryAuthEndpoint + "/oauth2/token?service=" + Self.registry)
             #expect(anonymous.status == 401)
-            let access = try await h.basicToken(service: Self.registry, user: zero, password: refresh, scopes: scope)
-            let accessToken = try #require(access.json["access_token"] as? String)
-            // An access token is not a refresh token.
-            #expect(
-                try await h.basicToken(service: Self.registry, user: zero, password: accessToken, scopes: scope)
-                    .status == 401)
             h.simulator.removeRole(principal: client, registry: Self.registry)
             let revoked = try await h.basicToken(service: Self.registry, user: zero, password: refresh, scopes: scope)
             #expect(revoked.status == 200)
             #expect(Self.access(revoked).isEmpty)
+        }
+    }
+
+    /// protocols.md §3.5: an ACR access token is a docker password good only for its own scope.
+    @Test("an access token as the Basic password is good for its own scope and refused a wider one")
+    func accessTokenAsPassword() async throws {
+        try await Harness.with { h async throws in
+            let (_, refresh) = try await Self.refreshToken(h, role: .acrPush)
+            let zero = "00000000-0000-0000-0000-000000000000"
+            let issued = try await h.basicToken(
+                service: Self.registry, user: zero, password: refresh, scopes: ["repository:team-a/app:pull"])
+            let accessToken = try #require(issued.json["access_token"] as? String)
+
+            let same = try await h.basicToken(
+                service: Self.registry, user: zero, password: accessToken, scopes: ["repository:team-a/app:pull"])
+            #expect(same.status == 200)
+            #expect(Self.access(same) == ["repository:team-a/app": ["pull"]])
+            // Wider: another repository, another action (the role would allow push), the catalog.
+            for wider in ["repository:team-b/app:pull", "repository:team-a/app:pull,push", "registry:catalog:*"] {
+                let reply = try await h.basicToken(
+                    service: Self.registry, user: zero, password: accessToken, scopes: [wider])
+                #expect(reply.status == 401, "scope \(wider)")
+            }
+            let mixed = try await h.basicToken(
+                service: Self.registry, user: zero, password: accessToken,
+                scopes: ["repository:team-a/app:pull", "repository:team-b/app:pull"])
+            #expect(mixed.status == 401)
+            // The refresh_token grant still takes refresh tokens only.
+            let url = h.simulator.registryAuthEndpoint + "/oauth2/token"
+            let grant = try await h.postForm(
+                url,
+                [
+                    ("grant_type", "refresh_token"), ("service", Self.registry), ("refresh_token", accessToken),
+                    ("scope", "repository:team-a/app:pull"),
+                ])
+            #expect(grant.status == 401)
+            // Another registry's service does not take it either.
+            h.simulator.addRegistry("other.azurecr.io")
+            let elsewhere = try await h.basicToken(
+                service: "other.azurecr.io", user: zero, password: accessToken, scopes: ["repository:team-a/app:pull"])
+            #expect(elsewhere.status == 401)
         }
     }
 

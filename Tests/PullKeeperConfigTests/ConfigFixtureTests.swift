@@ -27,6 +27,9 @@ import Testing
         #expect(config.identity(named: "ci-sp")?.namespaces == ["ci", "ci-*"])
         #expect(config.identity(named: "ci-sp")?.actions == ["pull"])
         #expect(config.attach == .both)
+        // The example spells out the default timeouts (issue 20).
+        #expect(config.timeouts == Timeouts())
+        #expect(config.timeouts.registry == .seconds(8) && config.timeouts.pending == .seconds(30))
         // Every identity names its namespaces and registries; none serves every namespace.
         for identity in config.identities {
             #expect(!identity.namespaces.isEmpty && !identity.registries.isEmpty)

@@ -96,3 +96,26 @@ import Testing
         #expect(LabelSelector().matches([:]))
     }
 }
+
+@Suite struct TimeoutsConfigTests {
+    @Test func timeoutsAreReadAndBelowThePassWaitWithoutWarning() throws {
+        let loaded = try ConfigLoader.parseWithWarnings(
+            "timeouts: {connect: 2s, entra: 9s, imds: 7s, registry: 6s, pending: 45s}\n", file: "c.yaml")
+        #expect(
+            loaded.config.timeouts
+                == Timeouts(
+                    connect: .seconds(2), entra: .seconds(9), imds: .seconds(7), registry: .seconds(6),
+                    pending: .seconds(45)))
+        #expect(loaded.warnings.isEmpty)
+    }
+
+    @Test func aTimeoutNotBelowThePassWaitIsAWarning() throws {
+        let loaded = try ConfigLoader.parseWithWarnings("timeouts:\n  registry: 20s\n", file: "c.yaml")
+        #expect(loaded.config.timeouts.registry == .seconds(20))
+        #expect(
+            loaded.warningLines == [
+                "c.yaml:2:13: warning: timeouts.registry: 20s is not below the 10s a reconcile pass waits for a "
+                    + "credential: a slow endpoint is reported only after a further pass"
+            ])
+    }
+}
