@@ -94,7 +94,7 @@ extension ObjectStore {
             desired.setValue(current.value(at: ["metadata", field]), at: ["metadata", field])
         }
         desired.setValue(nil, at: ["metadata", "managedFields"])
-        if resource == .namespaces { desired["status"] = current["status"] }
+        if resource.keepsStatus { desired["status"] = current["status"] }
         desired.setValue(.string(currentRevision), at: ["metadata", "resourceVersion"])
         // A no-op write keeps the revision and sends no event, as the real API server does.
         if desired == current { return resource.view(current) }

@@ -44,6 +44,10 @@ extension SimulatorCore {
         async throws -> Response
     {
         let resource = path.resource
+        if resource == .pods, path.subresource == "eviction", let namespace = path.namespace, let name = path.name {
+            guard verb == "create" else { throw APIError.methodNotSupported(verb, resource) }
+            return .json(try store.evict(namespace: namespace, name: name, body: try await body(request)), status: 201)
+        }
         let needsNamespace = path.name != nil || verb == "create"
         if path.subresource != nil || (resource.namespaced && path.namespace == nil && needsNamespace) {
             throw APIError.pathNotFound()
