@@ -27,9 +27,19 @@ public protocol KubernetesClient: Sendable {
     func delete<R: KubernetesResource>(
         _ type: R.Type, name: String, namespace: String?, options: DeleteOptions
     ) async throws
+    /// Evicts a pod through the Eviction API (`POST pods/NAME/eviction`), so PodDisruptionBudgets hold; `uid`
+    /// makes it evict only that pod. A budget's refusal is a `KubernetesError` with `isTooManyRequests`, not retried.
+    func evict(pod name: String, namespace: String, uid: String?) async throws
 }
 
 extension KubernetesClient {
+    /// Clients that cannot evict say so loudly.
+    public func evict(pod name: String, namespace: String, uid: String?) async throws {
+        throw KubernetesError(
+            kind: .configuration, operation: "create pods/eviction \(namespace)/\(name)",
+            message: "this client does not support evictions")
+    }
+
     /// Reads a cluster-scoped object.
     public func get<R: KubernetesResource>(_ type: R.Type, name: String) async throws -> R {
         try await get(type, name: name, namespace: nil)
