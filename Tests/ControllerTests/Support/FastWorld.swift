@@ -142,6 +142,8 @@ final class FastWorld: Sendable {
             for runtime in runtimes where runtime.controller.hasSynced {
                 let counts = await runtime.controller.queue.counts
                 if counts.ready > 0 && counts.processing < runtime.controller.workerCount { quiet = false }
+                let repair = await runtime.controller.repairQueue.counts
+                if repair.ready > 0 && repair.processing == 0 { quiet = false }
             }
             let now = (kube.count { _ in true }, azure.sent, sim.kubernetes.revision)
             stable = quiet && now == last ? stable + 1 : 0
