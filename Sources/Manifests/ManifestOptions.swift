@@ -21,6 +21,9 @@ public struct ManifestOptions: Sendable, Hashable {
     public var grantedNamespaces: [String]
     /// The registries the default config's identity serves.
     public var grantedRegistries: [String]
+    /// Pod repair (issue 15 §3): `repairPods: true` in the default config, and the RBAC it needs (pods list/watch,
+    /// pods/eviction create), which the operator has only then.
+    public var repairPods: Bool
 
     /// Placeholders, like the GUIDs: they grant nothing real until replaced (`--namespaces`, `--registries`).
     public static let placeholderNamespace = "replace-with-your-namespaces"
@@ -30,8 +33,9 @@ public struct ManifestOptions: Sendable, Hashable {
         namespace: String = "pullkeeper", image: String? = nil, version: String,
         identityMode: IdentityMode = .workload, configText: String? = nil, replicas: Int = 2, metrics: Bool = true,
         tenantID: String? = nil, clientID: String? = nil, grantedNamespaces: [String]? = nil,
-        grantedRegistries: [String]? = nil
+        grantedRegistries: [String]? = nil, repairPods: Bool = false
     ) {
+        self.repairPods = repairPods
         self.grantedNamespaces = grantedNamespaces ?? [Self.placeholderNamespace]
         self.grantedRegistries = grantedRegistries ?? [Self.placeholderRegistry]
         self.namespace = namespace

@@ -41,6 +41,12 @@ public struct RenderCommand: ParsableCommand {
 
     @Option(help: "Number of replicas (one leader, the rest stand by).") var replicas = 2
 
+    @Flag(
+        help: ArgumentHelp(
+            "Let the controller evict pods stuck without the Secret: repairPods: true in the default config and the "
+                + "RBAC it needs (pods list/watch, pods/eviction create), absent otherwise."))
+    var repairPods = false
+
     @Flag(inversion: .prefixedNo, help: "Render the metrics Service and allow ingress to the metrics port.")
     var metrics = true
 
@@ -103,7 +109,8 @@ public struct RenderCommand: ParsableCommand {
         ManifestOptions(
             namespace: namespace, image: image, version: BuildInfo.version, identityMode: identityMode,
             configText: configText, replicas: replicas, metrics: metrics, tenantID: tenantId, clientID: clientId,
-            grantedNamespaces: Self.list(namespaces), grantedRegistries: Self.list(registries))
+            grantedNamespaces: Self.list(namespaces), grantedRegistries: Self.list(registries),
+            repairPods: repairPods)
     }
 
     /// Writes the files into `directory` (created if needed), or the object stream to stdout when it is nil.
