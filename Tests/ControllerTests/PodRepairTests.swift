@@ -123,6 +123,32 @@ extension SimulatedTime {
             }
         }
 
+        @Test("a pod created a millisecond before its namespace opts in: evicted, and its replacement has the Secret")
+        func podJustBeforeOptIn() async throws {
+            try await FastWorld.run { world in
+                try await world.cluster.namespace("team-a")
+                let runtime = try world.runtime(config: Self.config(world))
+                let task = world.start(runtime)
+                await world.settle(runtime)
+                let image = "\(world.registry)/team-a/web:1"
+                try Self.stuckPod(world, "team-a", "web-1", image: image)
+                world.clock.advance(by: .milliseconds(1))
+                try await world.cluster.annotate("team-a", SecretLayout.registriesAnnotation, world.registry)
+                let evicted = await world.advance(runtime, limit: .seconds(120)) { !Self.evicted(world).isEmpty }
+                #expect(evicted)
+                #expect(Self.evicted(world) == ["team-a/web-1"])
+                // The ReplicaSet's replacement, admitted now, gets the Secret from the service account.
+                let replacement = try world.sim.kubernetes.create(
+                    .pods, namespace: "team-a",
+                    [
+                        "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "web-2"],
+                        "spec": ["containers": [["name": "app", "image": .string(image)]]],
+                    ])
+                #expect(replacement.value(at: ["spec", "imagePullSecrets"]) == [["name": "acr-pull"]])
+                try await world.stop(runtime, task)
+            }
+        }
+
         @Test("repairPods: false (the default) watches no pods and evicts nothing")
         func offByDefault() async throws {
             try await FastWorld.run { world in
