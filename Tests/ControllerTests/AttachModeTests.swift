@@ -48,7 +48,6 @@ extension SimulatedTime {
                 try await Self.foreignEntries(world, "team-a", "unlisted", ["acr-pull-old"])
                 let runtime = try world.runtime(config: config)
                 let task = world.start(runtime)
-                await world.settle(runtime)
 
                 func entries() async -> [String: [String]] {
                     var all: [String: [String]] = [:]
@@ -57,34 +56,40 @@ extension SimulatedTime {
                     }
                     return all
                 }
+                /// Lets the controller work (simulated time moves only if it waits on a timer) until the entries
+                /// are `expected` or a simulated minute has passed; the caller compares the result.
+                func converge(_ expected: [String: [String]]) async {
+                    _ = await world.advance(runtime, limit: .seconds(60)) { await entries() == expected }
+                }
                 let attached = [
                     "default": ["gitops-creds", "acr-pull"], "builder": ["other-a", "other-b", "acr-pull"],
                     "unlisted": ["acr-pull-old"],
                 ]
+                await converge(attached)
                 #expect(await entries() == attached, "serviceAccounts (config)")
                 #expect(await world.cluster.secret("team-a") != nil)
 
                 try await world.cluster.annotate("team-a", SecretLayout.attachAnnotation, "pods")
-                await world.settle(runtime)
                 let detached = [
                     "default": ["gitops-creds"], "builder": ["other-a", "other-b"], "unlisted": ["acr-pull-old"],
                 ]
+                await converge(detached)
                 #expect(await entries() == detached, "pods: only pullkeeper's entries removed")
                 #expect(await world.cluster.secret("team-a") != nil, "the Secret stays: admission injects it")
                 let patchesAfterPods = Self.accountWrites(world, in: "team-a")
 
                 // A GitOps tool puts its manifest back: with `pods`, pullkeeper does not fight it.
                 try await Self.foreignEntries(world, "team-a", "default", ["gitops-creds", "more"])
-                await world.settle(runtime)
+                _ = await world.advance(runtime, limit: .seconds(60)) { false }
                 #expect(Self.accountWrites(world, in: "team-a") == patchesAfterPods, "pods: no service-account write")
 
                 try await world.cluster.annotate("team-a", SecretLayout.attachAnnotation, "both")
-                await world.settle(runtime)
-                #expect(
-                    await entries() == [
-                        "default": ["gitops-creds", "more", "acr-pull"],
-                        "builder": ["other-a", "other-b", "acr-pull"], "unlisted": ["acr-pull-old"],
-                    ], "both")
+                let both = [
+                    "default": ["gitops-creds", "more", "acr-pull"], "builder": ["other-a", "other-b", "acr-pull"],
+                    "unlisted": ["acr-pull-old"],
+                ]
+                await converge(both)
+                #expect(await entries() == both, "both")
                 try await world.stop(runtime, task)
             }
         }
@@ -97,7 +102,7 @@ extension SimulatedTime {
                 try await world.cluster.optIn("team-a")
                 let runtime = try world.runtime(config: config)
                 let task = world.start(runtime)
-                await world.settle(runtime)
+                _ = await world.advance(runtime, limit: .seconds(60)) { await world.cluster.secret("team-a") != nil }
                 #expect(await world.cluster.secret("team-a") != nil)
                 #expect(await world.cluster.pullSecretNames("team-a").isEmpty)
                 #expect(Self.accountWrites(world, in: "team-a") == 0)
@@ -111,10 +116,13 @@ extension SimulatedTime {
                 try await world.cluster.optIn("team-a", extra: [SecretLayout.attachAnnotation: "containers"])
                 let runtime = try world.runtime()
                 let task = world.start(runtime)
-                await world.settle(runtime)
-                let warning = await world.cluster.events("default").first {
-                    $0.reason == "InvalidAnnotation" && $0.message.contains(SecretLayout.attachAnnotation)
+                func warning() async -> (reason: String, message: String)? {
+                    await world.cluster.events("default").first {
+                        $0.reason == "InvalidAnnotation" && $0.message.contains(SecretLayout.attachAnnotation)
+                    }
                 }
+                _ = await world.advance(runtime, limit: .seconds(60)) { await warning() != nil }
+                let warning = await warning()
                 #expect(
                     warning?.message
                         == "pullkeeper.io/attach must be serviceAccounts, pods or both, found \"containers\"")
