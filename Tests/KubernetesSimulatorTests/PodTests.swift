@@ -95,6 +95,34 @@ struct PodTests {
         }
     }
 
+    @Test("the status subresource, as a kubelet writes it: only status changes; a stale resourceVersion is 409")
+    func statusSubresource() async throws {
+        try await TestCluster.with { cluster in
+            try await cluster.createNamespace("team")
+            let created = try await cluster.post(Self.pods, Self.pod("web"))
+            let patched = try await cluster.send(
+                .PATCH, "\(Self.pods)/web/status",
+                body: ["metadata": ["labels": ["sneaky": "1"]], "spec": ["nodeName": "n1"], "status": Self.running],
+                contentType: "application/merge-patch+json")
+            #expect(patched.status == 200)
+            #expect(patched.body?["status"] == Self.running)
+            #expect(patched.body?.value(at: ["metadata", "labels"]) == ["app": "web"], "only status is written")
+            #expect(patched.body?.value(at: ["spec", "nodeName"]) == nil)
+            #expect(patched.resourceVersion != created.resourceVersion)
+            #expect(try await cluster.get("\(Self.pods)/web/status").body == patched.body)
+
+            var stale = try #require(created.body)
+            stale["status"] = ["phase": "Failed"]
+            let conflict = try await cluster.send(.PUT, "\(Self.pods)/web/status", body: stale)
+            #expect(conflict.status == 409)
+            var current = try #require(patched.body)
+            current["status"] = ["phase": "Succeeded"]
+            let replaced = try await cluster.send(.PUT, "\(Self.pods)/web/status", body: current)
+            #expect(replaced.body?.value(at: ["status", "phase"]) == "Succeeded")
+            #expect(try await cluster.get("\(Self.pods)/web/exec").status == 404)
+        }
+    }
+
     @Test("an eviction deletes the pod: 201 Success; the uid precondition and the name are checked")
     func evictions() async throws {
         try await TestCluster.with { cluster in
