@@ -82,6 +82,8 @@ extension Controller {
             let uid = pod.metadata.uid
         else { return }
         let (namespace, name) = (parts[0], parts[1])
+        // Already on its way out (an earlier eviction, perhaps by a previous leader): nothing to add.
+        if pod.metadata.deletionTimestamp != nil { return }
         if repairState.withLock({ $0.handled.contains(uid) }) { return }
         guard let namespaceObject = namespaces.cache.get(namespace: nil, name: namespace),
             case .optedIn(let request, _) = NamespaceRequest.read(

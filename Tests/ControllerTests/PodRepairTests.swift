@@ -24,9 +24,10 @@ extension SimulatedTime {
         @discardableResult
         static func stuckPod(
             _ world: FastWorld, _ namespace: String, _ name: String, image: String, owner: String? = "ReplicaSet",
-            pullSecrets: [String]? = nil, reason: String = "ImagePullBackOff"
+            pullSecrets: [String]? = nil, reason: String = "ImagePullBackOff", finalizers: [String]? = nil
         ) throws -> String {
             var metadata: JSONValue = ["name": .string(name), "labels": ["app": "web"]]
+            if let finalizers { metadata["finalizers"] = .array(finalizers.map { .string($0) }) }
             if let owner {
                 metadata["ownerReferences"] = [
                     [
@@ -83,6 +84,9 @@ extension SimulatedTime {
                 try Self.stuckPod(world, "team-a", "job", image: image, owner: "Job", reason: "ErrImagePull")
                 try Self.stuckPod(world, "team-a", "custom", image: image, owner: "Rollout")
                 try Self.stuckPod(world, "outside", "stuck", image: image)
+                // Being deleted already (held by a finalizer): nothing to add.
+                try Self.stuckPod(world, "team-a", "terminating", image: image, finalizers: ["example.com/hold"])
+                try world.sim.kubernetes.delete(.pods, namespace: "team-a", name: "terminating")
                 let runtime = try world.runtime(config: Self.config(world))
                 let task = world.start(runtime)
                 _ = await world.advance(runtime, limit: .seconds(300)) { false }
@@ -91,7 +95,7 @@ extension SimulatedTime {
                 #expect(Self.evicted(world).count == 2, "each once")
                 for (namespace, name) in [
                     ("team-a", "bare"), ("team-a", "has-secret"), ("team-a", "elsewhere"), ("team-a", "custom"),
-                    ("outside", "stuck"),
+                    ("outside", "stuck"), ("team-a", "terminating"),
                 ] {
                     #expect(Self.exists(world, namespace, name), "\(namespace)/\(name) left alone")
                 }
