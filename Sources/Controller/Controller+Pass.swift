@@ -68,7 +68,10 @@ extension Controller {
             decision = reconciler.decide(input)
         }
         guard canWrite() else { return }
+        // Marked before the write: its watch event may arrive before the write's answer.
+        if !decision.action.isRead { followUps.withLock { _ = $0.insert(name) } }
         let write = await perform(decision.action, namespace: name)
+        if case .failed = write { followUps.withLock { _ = $0.remove(name) } }
         let outcome = await outcome(of: decision, write: write, namespace: name)
         await record(outcome, namespace: name, duration: clock.now() - started)
     }
@@ -258,7 +261,7 @@ extension Controller {
             secret.metadata.annotations = desired.annotations
             secret.type = SecretLayout.dockerConfigJSONType
             secret.data = [SecretLayout.dockerConfigJSONKey: desired.dockerConfigJSON]
-            _ = try await client.create(secret)
+            try await client.createDiscardingResult(secret)
         case .updateSecret(let desired, let resourceVersion):
             var secret =
                 secrets.cache.get(namespace: namespace, name: desired.name)
@@ -272,7 +275,7 @@ extension Controller {
             var data = secret.data ?? [:]
             data[SecretLayout.dockerConfigJSONKey] = desired.dockerConfigJSON
             secret.data = data
-            _ = try await client.update(secret)
+            try await client.updateDiscardingResult(secret)
         case .deleteSecret(let name, let uid, let resourceVersion):
             let preconditions = DeleteOptions.Preconditions(
                 uid: uid.isEmpty ? nil : uid, resourceVersion: resourceVersion)
@@ -284,7 +287,7 @@ extension Controller {
                 .test("/metadata/resourceVersion", .string(resourceVersion)),
                 createList ? .add("/imagePullSecrets", .array([entry])) : .add("/imagePullSecrets/-", entry),
             ]
-            _ = try await client.patch(
+            try await client.patchDiscardingResult(
                 ServiceAccount.self, name: account, namespace: namespace, patch: .json(operations))
         case .detach(let account, let secret, let index, let resourceVersion):
             let operations: [JSONPatchOperation] = [
@@ -292,7 +295,7 @@ extension Controller {
                 .test("/imagePullSecrets/\(index)/name", .string(secret)),
                 .remove("/imagePullSecrets/\(index)"),
             ]
-            _ = try await client.patch(
+            try await client.patchDiscardingResult(
                 ServiceAccount.self, name: account, namespace: namespace, patch: .json(operations))
         }
     }

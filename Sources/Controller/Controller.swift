@@ -80,6 +80,8 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
     let foreignSecrets = Mutex<[String: (secret: ObservedSecret, seen: Date)]>([:])
     /// When the last pass ran or the last watch event arrived (`--once` stops after a quiet period).
     let lastActivity: Mutex<Duration>
+    /// Namespaces whose pass wrote: the watch event of that write brings their next pass ahead of the queue.
+    let followUps = Mutex<Set<String>>([])
     private let status = Mutex<(stopping: Bool, syncProblem: String?)>((false, nil))
 
     public init(
@@ -279,7 +281,8 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
                 }
             }
             touch()
-            await queue.add(namespace)
+            let first = followUps.withLock { $0.remove(namespace) != nil }
+            await queue.add(namespace, first: first)
             if pods != nil { await enqueueRepair(namespace: namespace) }
         }
     }

@@ -117,7 +117,8 @@ public final class EventRecorder: Sendable {
                         "count": .integer(Int64(count)), "message": .string(Self.clipped(note.message)),
                         "lastTimestamp": .string(RFC3339.format(date, fractionalDigits: 0)),
                     ]
-                    _ = try await client.patch(Event.self, name: name, namespace: eventNamespace, patch: .merge(patch))
+                    try await client.patchDiscardingResult(
+                        Event.self, name: name, namespace: eventNamespace, patch: .merge(patch))
                 } else {
                     // Only the series: a `note` is immutable once the Event exists.
                     let patch: JSONValue = [
@@ -126,7 +127,7 @@ public final class EventRecorder: Sendable {
                             "lastObservedTime": .string(RFC3339.format(date, fractionalDigits: 6)),
                         ]
                     ]
-                    _ = try await client.patch(
+                    try await client.patchDiscardingResult(
                         EventV1.self, name: name, namespace: eventNamespace, patch: .merge(patch))
                 }
             }
@@ -148,7 +149,7 @@ public final class EventRecorder: Sendable {
             reportingController: Self.controllerName, reportingInstance: String(instance.prefix(128)),
             action: Self.action(for: note.reason), reason: note.reason, note: Self.clipped(note.message),
             type: note.kind.rawValue, regarding: reference)
-        _ = try await client.create(event)
+        try await client.createDiscardingResult(event)
     }
 
     private func createCore(
@@ -163,7 +164,7 @@ public final class EventRecorder: Sendable {
         event.count = 1
         event.reportingComponent = component
         event.reportingInstance = instance
-        _ = try await client.create(event)
+        try await client.createDiscardingResult(event)
     }
 
     /// At most `limit` UTF-8 bytes, cut between characters: events.k8s.io refuses a `note` over 1024 bytes (not

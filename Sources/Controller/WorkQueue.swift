@@ -35,6 +35,8 @@ public actor WorkQueue {
     private var queued: Set<String> = []
     private var processing: Set<String> = []
     private var dirty: Set<String> = []
+    /// Dirty keys that come back at the front of the queue.
+    private var dirtyFirst: Set<String> = []
     private var waiters: Deque<CheckedContinuation<String?, Never>> = []
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var timers = Heap<Timer>()
@@ -54,11 +56,15 @@ public actor WorkQueue {
         self.random = random
     }
 
-    /// Queues a key now (it is processed once, however often it is added before a worker takes it).
-    public func add(_ key: String) {
+    /// Queues a key now (it is processed once, however often it is added before a worker takes it). `first`
+    /// puts it ahead of every waiting key: the follow-up of a namespace whose pass just wrote, so that a namespace
+    /// becomes usable before the next one starts instead of all of them at the end of a long sync. (A key already
+    /// waiting keeps its place.)
+    public func add(_ key: String, first: Bool = false) {
         guard !shuttingDown else { return }
         if processing.contains(key) {
             dirty.insert(key)
+            if first { dirtyFirst.insert(key) }
             return
         }
         guard queued.insert(key).inserted else { return }
@@ -66,6 +72,8 @@ public actor WorkQueue {
             queued.remove(key)
             processing.insert(key)
             waiter.resume(returning: key)
+        } else if first {
+            ready.prepend(key)
         } else {
             ready.append(key)
         }
@@ -97,7 +105,8 @@ public actor WorkQueue {
     /// Marks a key processed; if it was added meanwhile it is queued again.
     public func done(_ key: String) {
         processing.remove(key)
-        if dirty.remove(key) != nil { add(key) }
+        let first = dirtyFirst.remove(key) != nil
+        if dirty.remove(key) != nil { add(key, first: first) }
         if isIdle {
             for waiter in idleWaiters { waiter.resume() }
             idleWaiters.removeAll()

@@ -59,15 +59,46 @@ extension HTTPKubernetesClient {
     }
 
     public func create<R: KubernetesResource>(_ object: R) async throws -> R {
+        let call = try createCall(object)
+        return try decode(R.self, try await perform(call), operation: call.operation)
+    }
+
+    public func createDiscardingResult<R: KubernetesResource>(_ object: R) async throws {
+        _ = try await perform(try createCall(object))
+    }
+
+    public func update<R: KubernetesResource>(_ object: R) async throws -> R {
+        let call = try updateCall(object)
+        return try decode(R.self, try await perform(call), operation: call.operation)
+    }
+
+    public func updateDiscardingResult<R: KubernetesResource>(_ object: R) async throws {
+        _ = try await perform(try updateCall(object))
+    }
+
+    public func patch<R: KubernetesResource>(
+        _ type: R.Type, name: String, namespace: String?, patch: KubernetesPatch
+    ) async throws -> R {
+        let call = try patchCall(type, name: name, namespace: namespace, patch: patch)
+        return try decode(R.self, try await perform(call), operation: call.operation)
+    }
+
+    public func patchDiscardingResult<R: KubernetesResource>(
+        _ type: R.Type, name: String, namespace: String?, patch: KubernetesPatch
+    ) async throws {
+        _ = try await perform(try patchCall(type, name: name, namespace: namespace, patch: patch))
+    }
+
+    private func createCall<R: KubernetesResource>(_ object: R) throws -> Call {
         let namespace = object.metadata.namespace
         var call = Call(
             verb: "create", resource: R.plural, method: .POST, path: Self.path(R.self, namespace: namespace),
             idempotent: false, target: Self.target(namespace: namespace, name: object.metadata.name))
         call.body = try encode(object.typed, operation: call.operation)
-        return try decode(R.self, try await perform(call), operation: call.operation)
+        return call
     }
 
-    public func update<R: KubernetesResource>(_ object: R) async throws -> R {
+    private func updateCall<R: KubernetesResource>(_ object: R) throws -> Call {
         let name = try Self.requireName(object, verb: "update")
         let namespace = object.metadata.namespace
         var call = Call(
@@ -75,12 +106,12 @@ extension HTTPKubernetesClient {
             path: Self.path(R.self, namespace: namespace, name: name), idempotent: false,
             target: Self.target(namespace: namespace, name: name))
         call.body = try encode(object.typed, operation: call.operation)
-        return try decode(R.self, try await perform(call), operation: call.operation)
+        return call
     }
 
-    public func patch<R: KubernetesResource>(
+    private func patchCall<R: KubernetesResource>(
         _ type: R.Type, name: String, namespace: String?, patch: KubernetesPatch
-    ) async throws -> R {
+    ) throws -> Call {
         var call = Call(
             verb: "patch", resource: R.plural, method: .PATCH,
             path: Self.path(type, namespace: namespace, name: name), idempotent: false,
@@ -90,7 +121,7 @@ extension HTTPKubernetesClient {
         case .json(let operations): call.body = try encode(operations, operation: call.operation)
         }
         call.contentType = patch.contentType
-        return try decode(R.self, try await perform(call), operation: call.operation)
+        return call
     }
 
     public func delete<R: KubernetesResource>(

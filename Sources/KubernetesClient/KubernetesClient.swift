@@ -30,6 +30,14 @@ public protocol KubernetesClient: Sendable {
     /// Evicts a pod through the Eviction API (`POST pods/NAME/eviction`), so PodDisruptionBudgets hold; `uid`
     /// makes it evict only that pod. A budget's refusal is a `KubernetesError` with `isTooManyRequests`, not retried.
     func evict(pod name: String, namespace: String, uid: String?) async throws
+    /// `create` for a caller that does not read the answer: the server's copy is not decoded.
+    func createDiscardingResult<R: KubernetesResource>(_ object: R) async throws
+    /// `update` for a caller that does not read the answer.
+    func updateDiscardingResult<R: KubernetesResource>(_ object: R) async throws
+    /// `patch` for a caller that does not read the answer.
+    func patchDiscardingResult<R: KubernetesResource>(
+        _ type: R.Type, name: String, namespace: String?, patch: KubernetesPatch
+    ) async throws
 }
 
 extension KubernetesClient {
@@ -38,6 +46,20 @@ extension KubernetesClient {
         throw KubernetesError(
             kind: .configuration, operation: "create pods/eviction \(namespace)/\(name)",
             message: "this client does not support evictions")
+    }
+
+    public func createDiscardingResult<R: KubernetesResource>(_ object: R) async throws {
+        _ = try await create(object)
+    }
+
+    public func updateDiscardingResult<R: KubernetesResource>(_ object: R) async throws {
+        _ = try await update(object)
+    }
+
+    public func patchDiscardingResult<R: KubernetesResource>(
+        _ type: R.Type, name: String, namespace: String?, patch: KubernetesPatch
+    ) async throws {
+        _ = try await self.patch(type, name: name, namespace: namespace, patch: patch)
     }
 
     /// Reads a cluster-scoped object.

@@ -63,6 +63,17 @@ extension KubernetesSimulator {
         core.log.audit
     }
 
+    /// When the first successful write (create, update, patch, delete) of `resource` (plural) in each namespace was
+    /// handled since the last reset, by namespace.
+    public func firstWrites(resource: String) -> [String: ContinuousClock.Instant] {
+        var times: [String: ContinuousClock.Instant] = [:]
+        for (key, time) in core.log.firstWrites {
+            guard let space = key.firstIndex(of: " "), key[..<space] == resource else { continue }
+            times[String(key[key.index(after: space)...])] = time
+        }
+        return times
+    }
+
     /// Clears counters and the audit log.
     public func resetRequestLog() {
         core.log.reset()

@@ -32,6 +32,8 @@ final class RequestLog: Sendable {
     private struct State {
         var counts: [RequestCountKey: Int] = [:]
         var audit: [AuditRecord] = []
+        /// `resource namespace` → when its first successful write was handled (time-to-usable in benchmarks).
+        var firstWrites: [String: ContinuousClock.Instant] = [:]
     }
 
     private let state = Mutex(State())
@@ -46,13 +48,22 @@ final class RequestLog: Sendable {
             state.counts[
                 RequestCountKey(verb: record.verb, resource: record.resource, code: record.code), default: 0] += 1
             state.audit.append(record)
+            if (200..<300).contains(record.code), Self.writeVerbs.contains(record.verb),
+                let namespace = record.namespace
+            {
+                let key = record.resource + " " + namespace
+                if state.firstWrites[key] == nil { state.firstWrites[key] = .now }
+            }
             if state.audit.count > auditLimit + auditLimit / 4 {
                 state.audit.removeFirst(state.audit.count - auditLimit)
             }
         }
     }
 
+    static let writeVerbs: Set<String> = ["create", "update", "patch", "delete"]
+
     var counts: [RequestCountKey: Int] { state.withLock { $0.counts } }
+    var firstWrites: [String: ContinuousClock.Instant] { state.withLock { $0.firstWrites } }
     var audit: [AuditRecord] { state.withLock { $0.audit } }
 
     func reset() {

@@ -102,6 +102,72 @@ enum Comments {
 
     static let kustomization = ["Install with `kubectl apply -k DIR`."]
 
+    static func namespaceMetadataPolicy(_ options: ManifestOptions) -> [String] {
+        var lines = [
+            "Who may opt a namespace in. Tenants who may edit namespaces (self-service namespaces, Capsule owners,",
+            "Argo CD managedNamespaceMetadata) could otherwise set pullkeeper.io/ annotations and labels, or the",
+            "config's opt-in labels, and pick registries, identities or Secret names. The config stays the authority",
+            "(tenancy); this narrows who may ask: only \(Manifests.namespaceAdmins(options)).",
+            "Change them with --namespace-admin-group / --namespace-admin-user (both repeatable; they replace the",
+            "defaults, so keep system:masters to keep cluster admins). Matches CREATE and UPDATE of namespaces only:",
+            "other metadata, namespaces/status, namespaces/finalize and deletion pass; maps are compared key by key.",
+        ]
+        if let keys = options.policyConfig.optIn?.keys, !keys.isEmpty {
+            lines.append("Opt-in label keys from the config's namespaceSelector: \(keys.joined(separator: ", ")).")
+        }
+        lines.append(
+            "Needs Kubernetes 1.30 or later (admissionregistration.k8s.io/v1); --no-admission-policies leaves it out.")
+        return lines
+    }
+
+    static func operatorWritesPolicy(_ options: ManifestOptions) -> [String] {
+        [
+            "What the operator's own ServiceAccount (\(Manifests.operatorUsername(options))) may write, beyond",
+            "what RBAC can say: the ClusterRole grants Secrets cluster-wide, so a stolen token could overwrite, adopt",
+            "or delete any Secret. Here it may create and update only kubernetes.io/dockerconfigjson Secrets labelled",
+            "\(ManifestNames.managedByLabel)=\(ManifestNames.managedByValue), update and delete only Secrets that already carried that label,",
+            "and change nothing of a ServiceAccount but imagePullSecrets. Nobody else is matched. The operator needs",
+            "no extra rights for this (the API server enforces it); --no-admission-policies leaves it out.",
+        ]
+    }
+
+    static let denyBinding = [
+        "Binds the policy above cluster-wide with validationActions [Deny]: a refused request fails with its message."
+    ]
+
+    static func injectPullSecretPolicy(_ options: ManifestOptions) -> [String] {
+        let config = options.policyConfig
+        var lines = [
+            "attach: pods (or both): adds the namespace's pull Secret (pullkeeper.io/secret-name, else the config's",
+            "secretName \(config.secretName)) to each new Pod's imagePullSecrets in opted-in namespaces, so no",
+            "ServiceAccount has to change (nothing for a GitOps tool to revert). Skips pods that list it already,",
+            "mirror pods, namespaces annotated pullkeeper.io/attach: serviceAccounts, and the excluded namespaces.",
+            "failurePolicy Ignore: pullkeeper never blocks pod creation; reinvocationPolicy IfNeeded re-adds it after",
+            "later mutations. Not a webhook: nothing of pullkeeper has to run for it.",
+        ]
+        if !config.defaultAttach.injectsIntoPods {
+            lines.append(
+                "The config's default attach is serviceAccounts: only namespaces annotated pods or both get it.")
+        }
+        switch options.admissionAPI {
+        case .v1:
+            lines.append(
+                "Kubernetes 1.36 or later; 1.34-1.35 with the v1beta1 API on: --admission-api v1beta1. Or --no-pod-injection."
+            )
+        case .v1beta1:
+            lines.append(
+                "v1beta1: Kubernetes 1.34-1.35 with the MutatingAdmissionPolicy feature gate and v1beta1 API enabled.")
+        }
+        return lines
+    }
+
+    static func injectPullSecretBinding(_ options: ManifestOptions) -> [String] {
+        [
+            "Binds the policy above cluster-wide; the policy itself picks opted-in namespaces (an annotation or the",
+            "config's selector, which a namespaceSelector here could not express) at admission time.",
+        ]
+    }
+
     private static func placeholderWarning(_ flags: String) -> String {
         "\(ManifestNames.placeholderGUID) is a placeholder: render with \(flags), or patch it in."
     }

@@ -32,4 +32,17 @@ public enum ManifestNames {
     public static let placeholderGUID = "00000000-0000-0000-0000-000000000000"
     /// The default image repository; the tag is the pullkeeper version.
     public static let imageRepository = "ghcr.io/pullkeeper/pullkeeper"
+    /// The ValidatingAdmissionPolicy (and binding) limiting who may set pullkeeper's namespace metadata.
+    public static let namespaceMetadataPolicy = "pullkeeper-namespace-metadata"
+    /// The ValidatingAdmissionPolicy (and binding) limiting what the operator's ServiceAccount may write.
+    public static let operatorWritesPolicy = "pullkeeper-operator-writes"
+    /// The MutatingAdmissionPolicy (and binding) adding the pull Secret to pods at admission.
+    public static let injectPullSecretPolicy = "pullkeeper-inject-pull-secret"
+    /// Groups whose members may set pullkeeper's namespace metadata unless render is told otherwise.
+    public static let defaultNamespaceAdminGroups = ["system:masters", "pullkeeper:namespace-admins"]
+    /// The prefix of every pullkeeper annotation and label.
+    public static let metadataPrefix = "pullkeeper.io/"
+    /// The label marking the Secrets pullkeeper owns, and its value (PRODUCT.md section 2).
+    public static let managedByLabel = "app.kubernetes.io/managed-by"
+    public static let managedByValue = "pullkeeper"
 }

@@ -29,11 +29,29 @@ public struct ManifestOptions: Sendable, Hashable {
     public static let placeholderNamespace = "replace-with-your-namespaces"
     public static let placeholderRegistry = "myregistry.azurecr.io"
 
+    /// Whether to render the two ValidatingAdmissionPolicies (who may set pullkeeper's namespace metadata; what
+    /// the operator may write) and their bindings.
+    public var admissionPolicies: Bool
+    /// Whether to render the MutatingAdmissionPolicy that adds the pull Secret to pods, and its binding.
+    public var podInjection: Bool
+    /// The API version of the MutatingAdmissionPolicy and its binding.
+    public var admissionAPI: AdmissionAPIVersion
+    /// Groups whose members may set pullkeeper's namespace metadata.
+    public var namespaceAdminGroups: [String]
+    /// Users who may set pullkeeper's namespace metadata.
+    public var namespaceAdminUsers: [String]
+    /// What the admission policies take from the operator config.
+    public var policyConfig: PolicyConfig
+
     public init(
         namespace: String = "pullkeeper", image: String? = nil, version: String,
         identityMode: IdentityMode = .workload, configText: String? = nil, replicas: Int = 2, metrics: Bool = true,
         tenantID: String? = nil, clientID: String? = nil, grantedNamespaces: [String]? = nil,
-        grantedRegistries: [String]? = nil, repairPods: Bool = false
+        grantedRegistries: [String]? = nil,
+        admissionPolicies: Bool = true, podInjection: Bool = true,
+        admissionAPI: AdmissionAPIVersion = .v1,
+        namespaceAdminGroups: [String] = ManifestNames.defaultNamespaceAdminGroups, namespaceAdminUsers: [String] = [],
+        policyConfig: PolicyConfig = PolicyConfig(), repairPods: Bool = false
     ) {
         self.repairPods = repairPods
         self.grantedNamespaces = grantedNamespaces ?? [Self.placeholderNamespace]
@@ -47,6 +65,12 @@ public struct ManifestOptions: Sendable, Hashable {
         self.metrics = metrics
         self.tenantID = tenantID
         self.clientID = clientID
+        self.admissionPolicies = admissionPolicies
+        self.podInjection = podInjection
+        self.admissionAPI = admissionAPI
+        self.namespaceAdminGroups = namespaceAdminGroups
+        self.namespaceAdminUsers = namespaceAdminUsers
+        self.policyConfig = policyConfig
     }
 
     /// `ghcr.io/pullkeeper/pullkeeper:<version>`.
@@ -72,6 +96,19 @@ public struct ManifestOptions: Sendable, Hashable {
         }
         if grantedNamespaces.isEmpty { problems.append("--namespaces must name at least one namespace or pattern") }
         if grantedRegistries.isEmpty { problems.append("--registries must name at least one registry") }
+        for (flag, names) in [
+            ("--namespace-admin-group", namespaceAdminGroups), ("--namespace-admin-user", namespaceAdminUsers),
+        ] {
+            for name in names
+            where name.isEmpty || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                problems.append("\(flag) must be a non-empty name without control characters, found \"\(name)\"")
+            }
+        }
+        if admissionPolicies && namespaceAdminGroups.isEmpty && namespaceAdminUsers.isEmpty {
+            problems.append(
+                "--namespace-admin-group or --namespace-admin-user: name at least one, or nobody could opt a namespace in"
+            )
+        }
         return problems
     }
 

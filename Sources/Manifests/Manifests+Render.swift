@@ -24,6 +24,33 @@ extension Manifests {
         files.append(
             try file("poddisruptionbudget.yaml", Comments.podDisruptionBudget, podDisruptionBudget(options).typed))
         files.append(try file("networkpolicy.yaml", Comments.networkPolicy(options), networkPolicy(options).typed))
+        if options.admissionPolicies {
+            files += [
+                try file(
+                    "validatingadmissionpolicy-namespace-metadata.yaml", Comments.namespaceMetadataPolicy(options),
+                    namespaceMetadataPolicy(options).typed),
+                try file(
+                    "validatingadmissionpolicybinding-namespace-metadata.yaml", Comments.denyBinding,
+                    namespaceMetadataBinding(options).typed),
+                try file(
+                    "validatingadmissionpolicy-operator-writes.yaml", Comments.operatorWritesPolicy(options),
+                    operatorWritesPolicy(options).typed),
+                try file(
+                    "validatingadmissionpolicybinding-operator-writes.yaml", Comments.denyBinding,
+                    operatorWritesBinding(options).typed),
+            ]
+        }
+        if options.podInjection {
+            let version = options.admissionAPI.apiVersion
+            files += [
+                try file(
+                    "mutatingadmissionpolicy.yaml", Comments.injectPullSecretPolicy(options),
+                    VersionedTyped(injectPullSecretPolicy(options), apiVersion: version)),
+                try file(
+                    "mutatingadmissionpolicybinding.yaml", Comments.injectPullSecretBinding(options),
+                    VersionedTyped(injectPullSecretBinding(options), apiVersion: version)),
+            ]
+        }
         let kustomization = Kustomization(resources: files.map(\.name))
         files.append(try file("kustomization.yaml", Comments.kustomization, kustomization))
         return files

@@ -12,6 +12,7 @@ public struct PullKeeper: AsyncParsableCommand {
             DemoCommand.self,
             BenchCommand.self,
             StatusCommand.self,
+            ExplainCommand.self,
             CheckCommand.self,
             SimulateCommand.self,
             VersionCommand.self,

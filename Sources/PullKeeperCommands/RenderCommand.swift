@@ -5,6 +5,7 @@ import PullKeeperConfig
 import PullKeeperConfigLoader
 
 extension IdentityMode: ExpressibleByArgument {}
+extension AdmissionAPIVersion: ExpressibleByArgument {}
 
 /// `pullkeeper render`: writes the install manifests (PRODUCT.md §4) to a directory, or to stdout.
 public struct RenderCommand: ParsableCommand {
@@ -66,6 +67,39 @@ public struct RenderCommand: ParsableCommand {
             "Registries (login servers, comma-separated) the default config's identity serves.", valueName: "list"))
     var registries: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            Render the ValidatingAdmissionPolicies that limit who may set pullkeeper.io/ namespace metadata and what \
+            the operator's ServiceAccount may write (Kubernetes 1.30+).
+            """)
+    var admissionPolicies = true
+
+    @Option(
+        name: .customLong("namespace-admin-group"),
+        help: ArgumentHelp(
+            """
+            A group whose members may set pullkeeper.io/ namespace metadata (repeatable; replaces the defaults \
+            system:masters and pullkeeper:namespace-admins).
+            """, valueName: "group"))
+    var namespaceAdminGroups: [String] = ManifestNames.defaultNamespaceAdminGroups
+
+    @Option(
+        name: .customLong("namespace-admin-user"),
+        help: ArgumentHelp("A user who may set pullkeeper.io/ namespace metadata (repeatable).", valueName: "user"))
+    var namespaceAdminUsers: [String] = []
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Render the MutatingAdmissionPolicy that adds the pull Secret to pods (attach: pods or both).")
+    var podInjection = true
+
+    @Option(
+        help: ArgumentHelp(
+            "API version of the MutatingAdmissionPolicy: v1 (Kubernetes 1.36+) or v1beta1 (1.34-1.35, when enabled).",
+            valueName: "version"))
+    var admissionApi: AdmissionAPIVersion = .v1
+
     public func validate() throws {
         if let destination, destination != "-" {
             throw ValidationError("unexpected argument \"\(destination)\"; write to a directory with --output-dir DIR")
@@ -90,27 +124,44 @@ public struct RenderCommand: ParsableCommand {
     /// The files this invocation renders, after reading and validating `--config`.
     package func render() throws -> [ManifestFile] {
         var configText: String?
+        var policyConfig = PolicyConfig()
         if let config {
             guard let data = FileManager.default.contents(atPath: config) else {
                 throw CommandFailure(message: "\(config): cannot be read", exitCode: 2)
             }
             let text = String(decoding: data, as: UTF8.self)
             do {
-                _ = try ConfigLoader.parse(text, file: config)
+                policyConfig = Self.policyConfig(try ConfigLoader.parse(text, file: config))
             } catch {
                 throw CommandFailure(message: error.lines.joined(separator: "\n"), exitCode: 2)
             }
             configText = text
         }
-        return try Manifests.render(manifestOptions(configText: configText))
+        return try Manifests.render(manifestOptions(configText: configText, policyConfig: policyConfig))
     }
 
-    func manifestOptions(configText: String?) -> ManifestOptions {
+    package func manifestOptions(configText: String?, policyConfig: PolicyConfig = PolicyConfig()) -> ManifestOptions {
         ManifestOptions(
             namespace: namespace, image: image, version: BuildInfo.version, identityMode: identityMode,
             configText: configText, replicas: replicas, metrics: metrics, tenantID: tenantId, clientID: clientId,
             grantedNamespaces: Self.list(namespaces), grantedRegistries: Self.list(registries),
-            repairPods: repairPods)
+            admissionPolicies: admissionPolicies, podInjection: podInjection, admissionAPI: admissionApi,
+            namespaceAdminGroups: namespaceAdminGroups, namespaceAdminUsers: namespaceAdminUsers,
+            policyConfig: policyConfig, repairPods: repairPods)
+    }
+
+    /// What the admission policies need from a validated operator config.
+    package static func policyConfig(_ config: OperatorConfig) -> PolicyConfig {
+        let optIn = config.namespaceSelector.map { selector in
+            NamespaceOptIn(
+                matchLabels: selector.selector.matchLabels,
+                matchExpressions: selector.selector.matchExpressions.map {
+                    .init(key: $0.key, operator: $0.operator.rawValue, values: $0.values)
+                })
+        }
+        return PolicyConfig(
+            secretName: config.secretName, excludeNamespaces: config.excludeNamespaces, optIn: optIn,
+            defaultAttach: DefaultAttachMode(rawValue: config.attach.rawValue) ?? .both)
     }
 
     /// Writes the files into `directory` (created if needed), or the object stream to stdout when it is nil.

@@ -75,16 +75,38 @@ package struct Bench: Sendable {
 
     /// Waits until every namespace has its Secret and service-account entry (cheap counters first, then a full
     /// check of the cluster's objects).
-    package func waitForSync(_ world: BenchWorld, timeout: Duration) async -> Bool {
+    package func waitForSync(
+        _ world: BenchWorld, controller: ControllerProcess? = nil, timeout: Duration
+    ) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         let names = self.names
         while ContinuousClock.now < deadline {
+            if let controller, !controller.isRunning {
+                progress("the controller exited before the sync was done: \(controller.logTail())")
+                return false
+            }
             let created = world.kube.requestCount(verb: "create", resource: "secrets", code: 201)
             let patched = world.kube.requestCount(verb: "patch", resource: "serviceaccounts", code: 200)
             if created >= namespaces && patched >= namespaces && world.synced(names) == namespaces { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return world.synced(names) == namespaces
+    }
+
+    /// Per namespace, seconds from `start` until both its Secret and its service account were first written.
+    static func timesToUsable(_ world: BenchWorld, since start: ContinuousClock.Instant) -> [Double] {
+        let secrets = world.kube.firstWrites(resource: "secrets")
+        let accounts = world.kube.firstWrites(resource: "serviceaccounts")
+        return secrets.compactMap { namespace, written in
+            accounts[namespace].map { (max(written, $0) - start).seconds }
+        }.sorted()
+    }
+
+    /// The `q` quantile of sorted values (nearest rank).
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let rank = Int((q * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
     }
 
     /// initial-sync, steady-state and restart on one world with long-lived tokens.
@@ -96,9 +118,15 @@ package struct Bench: Sendable {
             progress("initial sync ...")
             let controller = try world.controller(workers: workers)
             let window = Window(world, controller: controller)
-            let synced = await waitForSync(world, timeout: .seconds(600))
+            let synced = await waitForSync(world, controller: controller, timeout: .seconds(600))
             var initial = window.result("initial-sync", namespaces: namespaces, rate: true)
             if !synced { initial.namespacesPerSecond = nil }
+            let usable = Self.timesToUsable(world, since: window.started)
+            if usable.count == namespaces, let p50 = Self.percentile(usable, 0.5) {
+                initial.timeToUsableP50Seconds = p50
+                initial.timeToUsableP99Seconds = Self.percentile(usable, 0.99)
+                initial.usableMedianShare = p50 / max(initial.wallSeconds, 1e-9)
+            }
             results.append(initial)
             progress("initial sync: \(String(format: "%.2f", initial.wallSeconds)) s, synced: \(synced)")
 
@@ -140,7 +168,7 @@ package struct Bench: Sendable {
         let world = try await makeWorld(lifetime: lifetime, tag: "wave")
         do {
             let controller = try world.controller(workers: workers)
-            _ = await waitForSync(world, timeout: .seconds(600))
+            _ = await waitForSync(world, controller: controller, timeout: .seconds(600))
             let first = world.secretTimes()
             let window = Window(world, controller: controller)
             var refreshedAt: [String: Double] = [:]

@@ -20,11 +20,16 @@ package struct BenchResult: Encodable, Sendable {
     package var refreshSpreadSeconds: Double?
     /// Peak RSS of the benchmark's own process: both simulators and the measuring harness.
     package var simulatorPeakRSSBytes: Int
+    /// Initial sync only: seconds from start until a namespace is usable (its Secret written and its service
+    /// account patched), median and 99th percentile, and the median as a share of the sync's wall time.
+    package var timeToUsableP50Seconds: Double?
+    package var timeToUsableP99Seconds: Double?
+    package var usableMedianShare: Double?
 
     package enum CodingKeys: String, CodingKey {
         case name, namespaces, wallSeconds, namespacesPerSecond, writes, requestsByVerb, entraRequests, exchanges
         case expiredSecrets, peakRSSBytes, cpuSeconds, peakWritesPerSecond, refreshSpreadSeconds
-        case simulatorPeakRSSBytes
+        case simulatorPeakRSSBytes, timeToUsableP50Seconds, timeToUsableP99Seconds, usableMedianShare
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -43,6 +48,9 @@ package struct BenchResult: Encodable, Sendable {
         try container.encodeIfPresent(peakWritesPerSecond, forKey: .peakWritesPerSecond)
         try container.encodeIfPresent(refreshSpreadSeconds.map(Self.rounded), forKey: .refreshSpreadSeconds)
         try container.encode(simulatorPeakRSSBytes, forKey: .simulatorPeakRSSBytes)
+        try container.encodeIfPresent(timeToUsableP50Seconds.map(Self.rounded), forKey: .timeToUsableP50Seconds)
+        try container.encodeIfPresent(timeToUsableP99Seconds.map(Self.rounded), forKey: .timeToUsableP99Seconds)
+        try container.encodeIfPresent(usableMedianShare.map(Self.rounded), forKey: .usableMedianShare)
     }
 
     package static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
@@ -108,6 +116,12 @@ package struct BenchReport: Encodable, Sendable {
                 index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }.joined(separator: "\n")
+        for result in scenarios {
+            guard let p50 = result.timeToUsableP50Seconds, let p99 = result.timeToUsableP99Seconds else { continue }
+            text += String(
+                format: "\n%@: time to usable p50 %.2f s, p99 %.2f s (median at %.0f %% of the wall time)",
+                result.name, p50, p99, (result.usableMedianShare ?? 0) * 100)
+        }
         for result in scenarios where result.peakWritesPerSecond != nil {
             text += "\n\(result.name): peak \(result.peakWritesPerSecond ?? 0) writes/s, refreshes spread over "
             text += String(format: "%.1f s", result.refreshSpreadSeconds ?? 0)

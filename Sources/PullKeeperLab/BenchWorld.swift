@@ -77,6 +77,8 @@ package final class BenchWorld: Sendable {
             config += """
                   - name: bench-\(index)
                     servicePrincipal: {tenantID: "\(tenant)", clientID: "\(clientID)", clientSecretFile: "\(secretFile)"}
+                    namespaces: ["*"]
+                    registries: [\(hosts.map { "\"\($0)\"" }.joined(separator: ", "))]
 
                 """
             names.append("bench-\(index)")
@@ -111,7 +113,9 @@ package final class BenchWorld: Sendable {
 
     /// `pullkeeper run` as a child process against this world, without client-side rate limit.
     package func controller(workers: Int, once: Bool = false) throws -> ControllerProcess {
-        try ControllerProcess(kubeconfig: kubeconfigPath, config: configPath, workers: workers, once: once)
+        try ControllerProcess(
+            kubeconfig: kubeconfigPath, config: configPath, workers: workers, once: once,
+            log: directory + "/controller-\(UUID().uuidString.prefix(8)).log")
     }
 
     /// Successful writes (create, update, patch, delete) by resource, and every request by verb.

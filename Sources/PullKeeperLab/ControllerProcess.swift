@@ -6,7 +6,11 @@ package final class ControllerProcess: @unchecked Sendable {
     private let process = Process()
 
     /// Starts `pullkeeper run` (this very binary) against `kubeconfig` with `config`.
-    package init(kubeconfig: String, config: String, workers: Int, once: Bool = false) throws {
+    /// Where the child's stderr goes (warnings and errors only: `--log-level warning`), when given.
+    package let logPath: String?
+
+    package init(kubeconfig: String, config: String, workers: Int, once: Bool = false, log: String? = nil) throws {
+        logPath = log
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments =
             [
@@ -14,13 +18,25 @@ package final class ControllerProcess: @unchecked Sendable {
                 "off", "--workers", "\(workers)", "--kube-qps", "0", "--log-level", "warning",
             ] + (once ? ["--once"] : [])
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let log, FileManager.default.createFile(atPath: log, contents: nil),
+            let handle = FileHandle(forWritingAtPath: log)
+        {
+            process.standardError = handle
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
     }
 
     package var pid: Int32 { process.processIdentifier }
 
     package var isRunning: Bool { process.isRunning }
+
+    /// The last lines the child wrote to its log (it never logs secrets), for a run that ended too early.
+    package func logTail(lines: Int = 5) -> String {
+        guard let logPath, let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return "" }
+        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
 
     /// Resets the peak RSS to the current one (Linux `clear_refs` 5).
     package func resetPeak() {

@@ -25,6 +25,23 @@ import Testing
         #expect(await queue.next() == "a")
     }
 
+    @Test("a follow-up goes ahead of the waiting keys, also when it was added while being processed")
+    func followUpsGoFirst() async {
+        let queue = WorkQueue()
+        for key in ["a", "b", "c"] { await queue.add(key) }
+        let a = await queue.next()
+        #expect(a == "a")
+        await queue.add("a", first: true)  // its write's watch event, while its pass still runs
+        await queue.done("a")
+        #expect(await queue.next() == "a", "ahead of b and c")
+        await queue.done("a")
+        await queue.add("d", first: true)
+        await queue.add("b", first: true)  // already waiting: keeps its place
+        #expect(await queue.next() == "d")
+        #expect(await queue.next() == "b")
+        #expect(await queue.next() == "c")
+    }
+
     @Test func delayedKeyArrivesAfterItsDelayAndEarliestTimerWins() async throws {
         let queue = WorkQueue()
         let timers = Task { await queue.runTimers() }

@@ -20,6 +20,28 @@ import YAML
         #expect(values["replicaCount"]?.scalar?.intValue == 2)
     }
 
+    /// The chart's admission values default to what `pullkeeper render` does without flags (scripts/check-manifests
+    /// compares the templates with the renderer's objects, for the defaults and for other values).
+    @Test func admissionDefaultsAreTheRenderersDefaults() throws {
+        let values = try #require(try YAML.parseDocument(Self.valuesText))
+        let admission = try #require(values["admission"], "values.yaml has no admission section")
+        let defaults = ManifestOptions(version: BuildInfo.version)
+        #expect(admission["enabled"]?.scalar?.value == String(defaults.admissionPolicies))
+        #expect(admission["podInjection"]?.scalar?.value == String(defaults.podInjection))
+        #expect(admission["api"]?.scalar?.value == defaults.admissionAPI.rawValue)
+        let groups = admission["namespaceAdmins"]?["groups"]?.sequence?.compactMap { $0.scalar?.value }
+        #expect(groups == defaults.namespaceAdminGroups)
+        let users = admission["namespaceAdmins"]?["users"]?.sequence?.compactMap { $0.scalar?.value }
+        #expect(users == defaults.namespaceAdminUsers)
+        let schema = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Repository.chart.appendingPathComponent("values.schema.json")))
+                as? [String: Any])
+        let properties = (schema["properties"] as? [String: Any])?["admission"] as? [String: Any]
+        let api = (properties?["properties"] as? [String: Any])?["api"] as? [String: Any]
+        #expect(api?["enum"] as? [String] == AdmissionAPIVersion.allCases.map(\.rawValue))
+    }
+
     /// Every `key:` line has a comment right above it, at its own indentation.
     @Test func everyValueHasAComment() {
         let lines = Self.valuesText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

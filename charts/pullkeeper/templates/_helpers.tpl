@@ -157,3 +157,103 @@ identities:
     actions:
       - pull
 {{- end }}
+
+{{/*
+A CEL string literal: 'text', backslashes and single quotes escaped (as `pullkeeper render` writes it).
+*/}}
+{{- define "pullkeeper.celString" -}}
+'{{ . | toString | replace "\\" "\\\\" | replace "'" "\\'" }}'
+{{- end }}
+
+{{/*
+A CEL list of string literals: ['a', 'b'], or [] when empty.
+*/}}
+{{- define "pullkeeper.celList" -}}
+[{{ range $index, $item := . }}{{ if $index }}, {{ end }}{{ include "pullkeeper.celString" $item }}{{ end }}]
+{{- end }}
+
+{{/*
+What the admission policies take from the operator config, as JSON: secretName, excludeNamespaces, the
+namespaceSelector's matchLabels and matchExpressions (or null) and the default attach mode. From the `config` value
+when set (its defaults as pullkeeper's), else from the chart's default config.
+*/}}
+{{- define "pullkeeper.policyConfig" -}}
+{{- $config := dict }}
+{{- if .Values.config }}
+{{- $config = fromYaml .Values.config }}
+{{- if hasKey $config "Error" }}
+{{- fail (printf "config: not a YAML mapping (%s); check it with `pullkeeper check --config FILE`" (get $config "Error")) }}
+{{- end }}
+{{- end }}
+{{- $exclude := list "kube-system" "kube-public" "kube-node-lease" }}
+{{- if hasKey $config "excludeNamespaces" }}
+{{- $exclude = $config.excludeNamespaces | default list }}
+{{- end }}
+{{- $selector := $config.namespaceSelector | default dict }}
+{{- $optIn := "" }}
+{{- if or $selector.matchLabels $selector.matchExpressions }}
+{{- $optIn = dict "matchLabels" ($selector.matchLabels | default dict) "matchExpressions" ($selector.matchExpressions | default list) }}
+{{- end }}
+{{- dict "secretName" (default "acr-pull" $config.secretName) "excludeNamespaces" $exclude "optIn" $optIn "attach" (default "both" $config.attach) | toJson }}
+{{- end }}
+
+{{/*
+CEL: whether the label map named by `labels` satisfies the selector (matchLabels by key, then matchExpressions),
+every term must hold; the same text as `pullkeeper render`.
+*/}}
+{{- define "pullkeeper.celSelectorMatches" -}}
+{{- $labels := index . 1 }}
+{{- $terms := list }}
+{{- range $key, $value := (index . 0).matchLabels }}
+{{- $k := include "pullkeeper.celString" $key }}
+{{- $terms = append $terms (printf "(%s in %s && %s[%s] == %s)" $k $labels $labels $k (include "pullkeeper.celString" $value)) }}
+{{- end }}
+{{- range (index . 0).matchExpressions }}
+{{- $k := include "pullkeeper.celString" .key }}
+{{- $values := include "pullkeeper.celList" (.values | default list) }}
+{{- if eq .operator "In" }}
+{{- $terms = append $terms (printf "(%s in %s && %s[%s] in %s)" $k $labels $labels $k $values) }}
+{{- else if eq .operator "NotIn" }}
+{{- $terms = append $terms (printf "!(%s in %s && %s[%s] in %s)" $k $labels $labels $k $values) }}
+{{- else if eq .operator "Exists" }}
+{{- $terms = append $terms (printf "%s in %s" $k $labels) }}
+{{- else if eq .operator "DoesNotExist" }}
+{{- $terms = append $terms (printf "!(%s in %s)" $k $labels) }}
+{{- else }}
+{{- fail (printf "config: namespaceSelector.matchExpressions: operator must be In, NotIn, Exists or DoesNotExist, found %q (key %q)" (toString .operator) (toString .key)) }}
+{{- end }}
+{{- end }}
+{{- if $terms }}({{ join " && " $terms }}){{ else }}true{{ end }}
+{{- end }}
+
+{{/*
+The label keys the config's namespaceSelector reads (sorted, no repeats): the namespace-metadata policy protects
+them like pullkeeper.io/ labels.
+*/}}
+{{- define "pullkeeper.optInLabelKeys" -}}
+{{- $keys := list }}
+{{- with .optIn }}
+{{- $keys = keys .matchLabels }}
+{{- range .matchExpressions }}{{ $keys = append $keys .key }}{{ end }}
+{{- end }}
+{{- $keys | uniq | sortAlpha | toJson }}
+{{- end }}
+
+{{/*
+Who the operator is to the API server: system:serviceaccount:<namespace>:<service account>.
+*/}}
+{{- define "pullkeeper.operatorUsername" -}}
+system:serviceaccount:{{ .Release.Namespace }}:{{ include "pullkeeper.serviceAccountName" . }}
+{{- end }}
+
+{{/*
+`members of G1, G2 and the users U1`, `members of G1` or `the users U1, U2`: who may set pullkeeper.io/ metadata.
+*/}}
+{{- define "pullkeeper.namespaceAdmins" -}}
+{{- $groups := join ", " .Values.admission.namespaceAdmins.groups }}
+{{- $users := join ", " .Values.admission.namespaceAdmins.users }}
+{{- if not .Values.admission.namespaceAdmins.users }}members of {{ $groups }}
+{{- else if not .Values.admission.namespaceAdmins.groups }}the users {{ $users }}
+{{- else }}members of {{ $groups }} and the users {{ $users }}
+{{- end }}
+{{- end }}
