@@ -65,6 +65,7 @@ extension Controller {
         if case .fetchCredentials(let requests) = decision.action {
             // A pass waiting for a token request stops waiting when shutdown begins (it hears "pending").
             input.credentials = await cancelWhenGracefulShutdown { await self.credentials.credentials(for: requests) }
+            await readRedactedSecretsIfNeeded(&input)
             decision = reconciler.decide(input)
         }
         guard canWrite() else { return }
@@ -319,6 +320,28 @@ extension Controller {
         }
     }
 
+    /// The cache holds Secrets without their tokens. When a credential could not be had, the pass keeps the old,
+    /// still valid entry for that registry, so it reads the Secret itself (one GET, only then).
+    func readRedactedSecretsIfNeeded(_ input: inout ReconcileInput) async {
+        guard let outcomes = input.credentials,
+            outcomes.values.contains(where: { if case .ready = $0 { false } else { true } }),
+            let namespace = input.namespace?.name
+        else { return }
+        for index in input.secrets.indices where input.secrets[index].isRedacted {
+            let name = input.secrets[index].name
+            do {
+                input.secrets[index] = ObservedSecret(
+                    try await client.get(Secret.self, name: name, namespace: namespace))
+            } catch {
+                // Without it the reconciler writes nothing (it never drops a valid entry nor writes a placeholder);
+                // the failure's backoff brings the namespace back.
+                logger.notice(
+                    "could not read the Secret to keep its valid entries",
+                    metadata: ["namespace.name": "\(namespace)", "secret.name": "\(name)", "error": "\(error)"])
+            }
+        }
+    }
+
     // MARK: Gathering
 
     /// The observed state of one namespace, from the caches (and the memo of foreign Secrets).
@@ -401,10 +424,14 @@ extension ObservedNamespace {
 
 extension ObservedSecret {
     init(_ secret: Secret) {
+        var annotations = secret.metadata.annotations ?? [:]
+        // The cache's redacted copy carries the stored payload's hash (SecretRedaction).
+        let payloadHash = annotations.removeValue(forKey: SecretRedaction.payloadHashAnnotation)
         self.init(
-            name: secret.metadata.name ?? "", labels: secret.metadata.labels ?? [:],
-            annotations: secret.metadata.annotations ?? [:], type: secret.type ?? "Opaque", data: secret.data ?? [:],
-            resourceVersion: secret.metadata.resourceVersion ?? "", uid: secret.metadata.uid ?? "")
+            name: secret.metadata.name ?? "", labels: secret.metadata.labels ?? [:], annotations: annotations,
+            type: secret.type ?? "Opaque", data: secret.data ?? [:],
+            resourceVersion: secret.metadata.resourceVersion ?? "", uid: secret.metadata.uid ?? "",
+            payloadHash: payloadHash.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

@@ -111,7 +111,8 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
             client: client,
             options: .init(
                 labelSelector: "\(SecretLayout.managedByLabel)=\(SecretLayout.managedByValue)",
-                watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout),
+                watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout,
+                transform: SecretRedaction.redact),
             logger: logger, clock: clock)
         accounts = Informer(
             client: client, options: .init(watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout),
@@ -130,7 +131,10 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
     /// How many passes run at once.
     public var workerCount: Int { max(1, options.workers) }
 
-    /// True once all three caches hold their first list.
+    /// The managed Secrets as the controller's cache holds them (redacted: no token).
+    package var cachedSecrets: [Secret] { secrets.cache.list() }
+
+    /// True once every cache holds its first list (the three, and Pending pods with pod repair).
     public var hasSynced: Bool {
         namespaces.hasSynced && secrets.hasSynced && accounts.hasSynced && (pods?.hasSynced ?? true)
     }

@@ -14,6 +14,19 @@ package struct StatusRow: Sendable, Hashable {
     package var state: String
     /// Demo only: how many times the Secret was written.
     package var refreshes: Int?
+
+    package init(
+        namespace: String, secret: String, registries: [String], expiresAt: Date? = nil, refreshedAt: Date? = nil,
+        state: String, refreshes: Int? = nil
+    ) {
+        self.namespace = namespace
+        self.secret = secret
+        self.registries = registries
+        self.expiresAt = expiresAt
+        self.refreshedAt = refreshedAt
+        self.state = state
+        self.refreshes = refreshes
+    }
 }
 
 package enum StatusTable {

@@ -64,7 +64,7 @@ extension Informer {
             let page = try await client.list(R.self, namespace: options.namespace, options: listOptions)
             pages += 1
             if resourceVersion == nil { resourceVersion = page.metadata.resourceVersion }
-            for item in page.items { items[item.key] = item }
+            for item in page.items { items[item.key] = options.transform?(item) ?? item }
             guard let token = page.continueToken else { break }
             listOptions.continue = token
         }
@@ -174,7 +174,8 @@ extension Informer {
     /// Applies one event to the cache and the change stream.
     func apply(_ event: WatchEvent<R>) {
         switch event {
-        case .added(let object), .modified(let object):
+        case .added(var object), .modified(var object):
+            if let transform = options.transform { object = transform(object) }
             let previous = cache.upsert(object)
             if let previous {
                 // A resumed watch can replay what a relist already delivered; skip exact repeats.
@@ -182,7 +183,8 @@ extension Informer {
             } else {
                 continuation.yield(.added(object))
             }
-        case .deleted(let object):
+        case .deleted(var object):
+            if let transform = options.transform { object = transform(object) }
             let previous = cache.remove(object.key)
             if previous != nil { continuation.yield(.deleted(object)) }
         case .bookmark, .error:

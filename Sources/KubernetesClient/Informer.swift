@@ -22,14 +22,19 @@ public final class Informer<R: KubernetesResource>: Sendable {
         public var resyncPeriod: Duration?
         /// Backoff between failed lists or watches.
         public var backoff: RetryPolicy
+        /// Applied to every object before it is cached or delivered (client-go's `SetTransform`): what it drops is
+        /// never held (e.g. the token values of Secrets).
+        public var transform: (@Sendable (R) -> R)?
 
         public init(
             namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
             pageSize: Int = 500, watchTimeout: Duration = .seconds(300), stallTimeout: Duration? = nil,
             resyncPeriod: Duration? = nil,
             backoff: RetryPolicy = RetryPolicy(
-                maxAttempts: .max, initialDelay: .milliseconds(500), maxDelay: .seconds(30))
+                maxAttempts: .max, initialDelay: .milliseconds(500), maxDelay: .seconds(30)),
+            transform: (@Sendable (R) -> R)? = nil
         ) {
+            self.transform = transform
             self.namespace = namespace
             self.labelSelector = labelSelector
             self.fieldSelector = fieldSelector

@@ -59,7 +59,7 @@ public struct DemoCommand: AsyncParsableCommand {
             await world.shutdown()
             throw error
         }
-        output.say(scenario.introduction)
+        output.sayWrapped(scenario.introduction)
         let display = DemoDisplay(
             scenario: scenario, runtime: runtime, output: output, interval: .milliseconds(Int64(interval * 1000)),
             duration: duration.map { .milliseconds(Int64($0 * 1000)) })
@@ -70,15 +70,20 @@ public struct DemoCommand: AsyncParsableCommand {
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: Logger(label: "demo") { _ in SwiftLogNoOpLogHandler() }))
+        // On a terminal the live view takes the alternate screen until the group ends (its end, Ctrl-C or SIGTERM),
+        // then gives the terminal back as it was and prints the last table before the verdict.
+        output.enterLiveView()
         do {
             try await group.run()
+            output.leaveLiveView()
         } catch {
+            output.leaveLiveView()
             output.say("pullkeeper demo: \(error)")
         }
         await runtime.closeClients()
         let verdict = await scenario.verdict()
         await world.shutdown()
-        output.say(verdict.summary)
+        output.sayWrapped(verdict.summary)
         if stateDir == nil { try? FileManager.default.removeItem(atPath: directory) }
         if !verdict.ok { throw ExitCode(1) }
     }

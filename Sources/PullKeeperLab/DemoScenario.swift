@@ -123,11 +123,35 @@ package struct DemoScenario: Sendable {
           that registry), intruder (asks for the admin account, which the config does not grant it), try-me (not
           opted in yet).
         Try it while the demo runs, in another terminal:
-          export KUBECONFIG=\(world.kubeconfigPath)
-          kubectl annotate namespace try-me pullkeeper.io/registries=\(registry)
-          kubectl get secret acr-pull -n try-me -o yaml      # appears within a second or two
-          kubectl get events -n try-me
+        \(tryIt.map { "  " + $0 }.joined(separator: "\n"))
         """
+    }
+
+    /// The commands to try, one a line, as a shell takes them (the live view shows them under the table).
+    package var tryIt: [String] {
+        [
+            "export KUBECONFIG=\(world.kubeconfigPath)",
+            "kubectl annotate namespace try-me \(SecretLayout.registriesAnnotation)=\(registry)",
+            "kubectl get secret acr-pull -n try-me -o yaml",
+            "kubectl get events -n try-me",
+        ]
+    }
+
+    /// The live view's footer: what to try, and how.
+    package var footer: [String] {
+        ["Try it in a second terminal, then watch try-me's row:"] + tryIt
+    }
+
+    /// Every namespace the demo creates: the table lists the ones not opted in too, as an invitation.
+    package static let namespaces = [
+        "team-a", "team-b", "team-c", "team-d", "labelled", "static-admin", "conflict", "refused", "intruder", "try-me",
+    ]
+
+    /// pullkeeper's Events from both Event APIs (events.k8s.io/v1 and core/v1), by the namespace they are about.
+    package func events() async -> [String: NamespaceEvents] {
+        let v1 = (try? await admin.listAll(EventV1.self).items) ?? []
+        let core = (try? await admin.listAll(Event.self).items) ?? []
+        return DemoEvents.byNamespace(DemoEvents.merge(v1: v1, core: core))
     }
 
     /// The table rows: managed Secrets, and what the controller thinks of each namespace.
@@ -139,13 +163,19 @@ package struct DemoScenario: Sendable {
                 options: ListOptions(labelSelector: "\(SecretLayout.managedByLabel)=\(SecretLayout.managedByValue)")
             ).items) ?? []
         let namespaces = (try? await admin.listAll(Namespace.self).items) ?? []
-        return StatusTable.rows(secrets: secrets, namespaces: namespaces, config: config, now: Date()).map { row in
+        var rows = StatusTable.rows(secrets: secrets, namespaces: namespaces, config: config, now: Date()).map { row in
             var row = row
             if let state = states[row.namespace], state != .upToDate || row.state == "Missing" {
                 row.state = state.rawValue
             }
             return row
         }
+        let listed = Set(rows.map(\.namespace))
+        let existing = Set(namespaces.compactMap(\.metadata.name))
+        for name in Self.namespaces where !listed.contains(name) && existing.contains(name) {
+            rows.append(StatusRow(namespace: name, secret: "-", registries: [], state: DemoView.notOptedIn))
+        }
+        return rows.sorted { ($0.namespace, $0.secret) < ($1.namespace, $1.secret) }
     }
 
     /// Whether the demo ended as it should: every expected Secret valid, the foreign one untouched, the refused

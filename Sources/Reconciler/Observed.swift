@@ -27,11 +27,14 @@ public struct ObservedSecret: Sendable, Hashable {
     public var data: [String: Data]
     public var resourceVersion: String
     public var uid: String
+    /// Set when `data` is the controller cache's redacted copy (no token in it): the hash of the payload as stored
+    /// in the cluster. nil: `data` is the payload itself.
+    public var payloadHash: String?
 
     public init(
         name: String, labels: [String: String] = [:], annotations: [String: String] = [:],
         type: String = SecretLayout.dockerConfigJSONType, data: [String: Data] = [:], resourceVersion: String = "1",
-        uid: String = ""
+        uid: String = "", payloadHash: String? = nil
     ) {
         self.name = name
         self.labels = labels
@@ -40,7 +43,11 @@ public struct ObservedSecret: Sendable, Hashable {
         self.data = data
         self.resourceVersion = resourceVersion
         self.uid = uid
+        self.payloadHash = payloadHash
     }
+
+    /// Whether `data` is a redacted copy: its passwords are placeholders that must never be written back.
+    public var isRedacted: Bool { payloadHash != nil }
 
     /// Whether pullkeeper owns it (the managed-by label); anything else is never touched.
     public var isManaged: Bool { labels[SecretLayout.managedByLabel] == SecretLayout.managedByValue }

@@ -14,6 +14,7 @@ extension Reconciler {
         var expiries: [Date] = []
         var failures: [(String, CredentialFailure)] = []
         var pending: [String] = []
+        var keepsRedacted = false
         let currentValid = current?.isValid(at: input.now) ?? false
         for registry in request.registries {
             let outcome =
@@ -29,10 +30,15 @@ extension Reconciler {
             case .failed(let failure):
                 failures.append((registry, failure))
             }
-            // Never destroy what still works: keep the old entry for this registry while it is valid.
+            // Never destroy what still works: keep the old entry for this registry while it is valid. A redacted
+            // copy's entry is a placeholder, never written (the controller reads the Secret itself for this case).
             if currentValid, let old = current?.entries[registry], let expiresAt = current?.expiresAt {
-                entries[registry] = old
-                expiries.append(expiresAt)
+                if current?.redacted == true {
+                    keepsRedacted = true
+                } else {
+                    entries[registry] = old
+                    expiries.append(expiresAt)
+                }
             }
         }
         // About the Secret that could not be refreshed, so the namespace's users see it next to it. A pending
@@ -54,15 +60,17 @@ extension Reconciler {
         let incomplete = !failures.isEmpty || !pending.isEmpty
         // Nothing new to write: either nothing could be had, or only old entries would be rewritten.
         let fresh = request.registries.filter { if case .ready = credentials[$0] { true } else { false } }
-        if fresh.isEmpty {
+        // A valid entry to keep is known only as a placeholder (the Secret could not be read): writing now would
+        // drop it, so nothing is written and the namespace comes back.
+        if fresh.isEmpty || keepsRedacted {
             let state: NamespaceState = onlyPending ? (current == nil ? .pending : .refreshing) : .failing
             return Decision(.none, events: refused + failureEvents, requeue: retry, state: state)
         }
         let expiresAt = expiries.min()
         let config = DockerConfig(auths: entries)
         let data = config.encoded()
-        if let current, case .success(let existing) = current.config, existing == config, current.hash == hash,
-            current.expiresAt == expiresAt
+        if let current, case .success = current.config, current.payloadHash == SecretLayout.contentHash(data),
+            current.hash == hash, current.expiresAt == expiresAt
         {
             // Same credentials as already written (a cached token): nothing to do.
             return !incomplete

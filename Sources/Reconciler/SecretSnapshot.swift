@@ -7,12 +7,19 @@ struct SecretSnapshot: Sendable {
     var expiresAt: Date?
     var refreshedAt: Date?
     var resourceVersion: String
+    /// The hash of the payload as stored (computed, or carried by a redacted copy).
+    var payloadHash: String?
+    /// The entries' passwords are placeholders (the controller's cache holds no tokens).
+    var redacted: Bool
 
     init(_ secret: ObservedSecret) {
+        redacted = secret.isRedacted
         if let data = secret.data[SecretLayout.dockerConfigJSONKey] {
             config = DockerConfig.decode(data)
-            if let written = secret.annotations[SecretLayout.contentHashAnnotation],
-                written != SecretLayout.contentHash(data), case .success = config
+            let stored = secret.payloadHash ?? SecretLayout.contentHash(data)
+            payloadHash = stored
+            if let written = secret.annotations[SecretLayout.contentHashAnnotation], written != stored,
+                case .success = config
             {
                 config = .failure(DockerConfigProblem("was changed by someone else (content hash differs)"))
             }

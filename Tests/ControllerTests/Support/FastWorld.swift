@@ -134,8 +134,17 @@ final class FastWorld: Sendable {
         let deadline = ContinuousClock.now + timeout
         var last = (-1, -1, -1)
         var stable = 0
-        while stable < 6 && ContinuousClock.now < deadline {
+        // Quiet for six polls and for four times the slowest recent poll: on a loaded machine (CI's two cores
+        // running tests in parallel) a 3 ms sleep can take 50, and the next watch event is just as late.
+        var quietSince = ContinuousClock.now
+        var slowestPoll = Duration.milliseconds(3)
+        var polled = ContinuousClock.now
+        while ContinuousClock.now < deadline {
+            if stable >= 6 && ContinuousClock.now - quietSince >= slowestPoll * 4 { break }
             try? await Task.sleep(for: .milliseconds(3))
+            let now = ContinuousClock.now
+            slowestPoll = max(slowestPoll * 0.9, now - polled)
+            polled = now
             var quiet = kube.inFlight == 0 && azure.inFlight == 0
             // Keys waiting while a worker is free will be taken at once. Before the caches sync (no workers yet),
             // or with every worker waiting on the manual clock, only moving the clock moves them.
@@ -145,9 +154,14 @@ final class FastWorld: Sendable {
                 let repair = await runtime.controller.repairQueue.counts
                 if repair.ready > 0 && repair.processing == 0 { quiet = false }
             }
-            let now = (kube.count { _ in true }, azure.sent, sim.kubernetes.revision)
-            stable = quiet && now == last ? stable + 1 : 0
-            last = now
+            let counts = (kube.count { _ in true }, azure.sent, sim.kubernetes.revision)
+            if quiet && counts == last {
+                stable += 1
+            } else {
+                stable = 0
+                quietSince = ContinuousClock.now
+            }
+            last = counts
         }
     }
 
