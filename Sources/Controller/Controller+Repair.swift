@@ -8,11 +8,13 @@ import Synchronization
 
 /// Pod repair (issue 15 §3, `repairPods: true`): Pending pods come from a field-selected watch; each one stuck on a
 /// managed registry without the Secret, admitted before the Secret reached it and owned by a controller is evicted
-/// through the Eviction API (budgets hold), once per pod UID, at most `repairPodsPerMinute` per minute cluster wide.
+/// through the Eviction API (never a plain delete: whatever the API server's eviction checks say holds; it lets Pending
+/// pods go whatever their PodDisruptionBudget says), once per pod UID, at most `repairPodsPerMinute` per minute
+/// cluster wide.
 /// Keys are `namespace/name` in a queue of their own, served by one worker (evictions are few and rate limited).
 extension Controller {
-    /// What repair remembers between passes (in memory: a restart may evict a pod whose first eviction is still
-    /// terminating, which the uid precondition and the API server make harmless).
+    /// What repair remembers between passes, in memory: after a restart, pods already being deleted are skipped by
+    /// their deletionTimestamp; a UID leaves the set when its pod leaves the Pending watch.
     struct RepairState: Sendable {
         /// Pods evicted (or found to have the Secret and warned about), by UID.
         var handled: Set<String> = []
