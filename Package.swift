@@ -218,7 +218,7 @@ let package = Package(
             dependencies: [
                 "Controller", "AzureAuth", "PullKeeperConfig", "PullKeeperConfigLoader", "PullKeeperCore",
                 "PullKeeperTesting", "PullKeeperLab", "KubernetesClient", "KubernetesModel", "KubernetesSimulator",
-                "AzureSimulator", "Reconciler",
+                "AzureSimulator", "Reconciler", "Manifests",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "PullKeeperConfig"]),

@@ -65,6 +65,12 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
     let namespaces: Informer<Namespace>
     let secrets: Informer<Secret>
     let accounts: Informer<ServiceAccount>
+    /// Pending pods, only with `repairPods: true` (Controller+Repair.swift).
+    let pods: Informer<Pod>?
+    /// Pod keys (`namespace/name`) waiting for pod repair; one worker.
+    public let repairQueue: WorkQueue
+    let repairState = Mutex(RepairState())
+    let podIndex = NamespaceIndex()
     let secretIndex = NamespaceIndex()
     let accountIndex = NamespaceIndex()
     public let queue: WorkQueue
@@ -111,16 +117,27 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         accounts = Informer(
             client: client, options: .init(watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout),
             logger: logger, clock: clock)
+        repairQueue = WorkQueue(clock: clock)
+        pods =
+            config.repairPods
+            ? Informer(
+                client: client,
+                options: .init(
+                    fieldSelector: Self.pendingPods, watchTimeout: options.watchTimeout,
+                    stallTimeout: options.stallTimeout),
+                logger: logger, clock: clock) : nil
     }
 
     /// How many passes run at once.
     public var workerCount: Int { max(1, options.workers) }
 
-    /// True once all three caches hold their first list.
     /// The managed Secrets as the controller's cache holds them (redacted: no token).
     package var cachedSecrets: [Secret] { secrets.cache.list() }
 
-    public var hasSynced: Bool { namespaces.hasSynced && secrets.hasSynced && accounts.hasSynced }
+    /// True once every cache holds its first list (the three, and Pending pods with pod repair).
+    public var hasSynced: Bool {
+        namespaces.hasSynced && secrets.hasSynced && accounts.hasSynced && (pods?.hasSynced ?? true)
+    }
 
     /// True once graceful shutdown began (the replica reports itself unready from then on).
     public var isStopping: Bool { status.withLock { $0.stopping } }
@@ -145,13 +162,23 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
             background.addTask { await self.dispatch(self.secrets.changes, index: self.secretIndex) }
             background.addTask { await self.dispatch(self.accounts.changes, index: self.accountIndex) }
             background.addTask { await self.queue.runTimers() }
+            if let pods {
+                background.addTask { await self.runInformer(pods) }
+                background.addTask { await self.dispatchPods(pods.changes) }
+                background.addTask { await self.repairQueue.runTimers() }
+                background.addTask { await self.runRepair() }
+            }
             await withGracefulShutdownHandler {
                 await self.process()
             } onGracefulShutdown: {
                 self.status.withLock { $0.stopping = true }
                 self.logger.info("shutting down: finishing the passes in flight")
-                Task { await self.queue.shutDown() }
+                Task {
+                    await self.queue.shutDown()
+                    await self.repairQueue.shutDown()
+                }
             }
+            await repairQueue.shutDown()
             logger.debug("workers stopped; stopping the informers")
             background.cancelAll()
         }
@@ -197,12 +224,13 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
                         try await self.namespaces.waitForSync()
                         try await self.secrets.waitForSync()
                         try await self.accounts.waitForSync()
+                        try await self.pods?.waitForSync()
                     }
                     group.addTask {
                         try await self.clock.sleep(for: self.options.cacheSyncTimeout)
                         let problems = [
                             self.syncProblem(self.namespaces), self.syncProblem(self.secrets),
-                            self.syncProblem(self.accounts),
+                            self.syncProblem(self.accounts), self.pods.flatMap(self.syncProblem),
                         ].compactMap { $0 }
                         if !problems.isEmpty {
                             self.status.withLock { $0.syncProblem = problems.joined(separator: "; ") }
@@ -238,6 +266,8 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         for namespace in namespaces.cache.list() {
             if let name = namespace.metadata.name { await queue.add(name) }
         }
+        // A replica that just became leader looks at the pods that were stuck while it stood by.
+        for pod in pods?.cache.list() ?? [] { await enqueueRepair(pod) }
     }
 
     private func dispatch<R: KubernetesResource>(
@@ -257,6 +287,7 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
             touch()
             let first = followUps.withLock { $0.remove(namespace) != nil }
             await queue.add(namespace, first: first)
+            if pods != nil { await enqueueRepair(namespace: namespace) }
         }
     }
 

@@ -93,6 +93,22 @@ public final class ControllerMetrics: Sendable {
         ).set(excess ? 1.0 : 0.0)
     }
 
+    /// Counts a pod evicted by pod repair (issue 15 §3).
+    public func podRestarted() {
+        counter(
+            "pullkeeper_pods_restarted_total", [],
+            help: "Pods stuck without the Secret that pod repair evicted so that their controller recreates them."
+        ).increment()
+    }
+
+    /// Counts an eviction the API server refused (`TooManyRequests`: a disruption budget; else the HTTP code).
+    public func podEvictionRefused(reason: String) {
+        counter(
+            "pullkeeper_pod_evictions_refused_total", [("reason", reason)],
+            help: "Evictions by pod repair that the API server refused; each is retried later."
+        ).increment()
+    }
+
     /// Counts a Kubernetes API request by verb, resource and HTTP code.
     public func kubernetesRequest(verb: String, resource: String, code: Int) {
         counter(

@@ -18,6 +18,8 @@ extension HTTPKubernetesClient {
         var contentType: String? = nil
         var idempotent: Bool
         var target: String
+        /// A 429 is throttling to wait out, except where it is the answer (an eviction a disruption budget refuses).
+        var retriesTooManyRequests = true
 
         var operation: String { "\(verb) \(resource)\(target.isEmpty ? "" : " " + target)" }
     }
@@ -60,7 +62,8 @@ extension HTTPKubernetesClient {
                     continue
                 }
                 let retryable =
-                    error.isTooManyRequests || (call.idempotent && [500, 502, 503, 504].contains(error.code))
+                    (error.isTooManyRequests && call.retriesTooManyRequests)
+                    || (call.idempotent && [500, 502, 503, 504].contains(error.code))
                 guard retryable, attempt < configuration.retry.maxAttempts else { throw error }
                 try await sleepBeforeRetry(call, attempt: attempt, retryAfter: retryAfter, deadline: deadline, error)
             }

@@ -134,4 +134,14 @@ extension HTTPKubernetesClient {
         if !options.isEmpty { call.body = try encode(options, operation: call.operation) }
         _ = try await perform(call)
     }
+
+    public func evict(pod name: String, namespace: String, uid: String?) async throws {
+        var call = Call(
+            verb: "create", resource: "pods/eviction", method: .POST,
+            path: Self.path(Pod.self, namespace: namespace, name: name) + "/eviction", idempotent: false,
+            target: Self.target(namespace: namespace, name: name))
+        call.retriesTooManyRequests = false
+        call.body = try encode(Eviction(name: name, namespace: namespace, uid: uid), operation: call.operation)
+        _ = try await perform(call)
+    }
 }

@@ -27,6 +27,9 @@ public protocol KubernetesClient: Sendable {
     func delete<R: KubernetesResource>(
         _ type: R.Type, name: String, namespace: String?, options: DeleteOptions
     ) async throws
+    /// Evicts a pod through the Eviction API (`POST pods/NAME/eviction`), so PodDisruptionBudgets hold; `uid`
+    /// makes it evict only that pod. A budget's refusal is a `KubernetesError` with `isTooManyRequests`, not retried.
+    func evict(pod name: String, namespace: String, uid: String?) async throws
     /// `create` for a caller that does not read the answer: the server's copy is not decoded.
     func createDiscardingResult<R: KubernetesResource>(_ object: R) async throws
     /// `update` for a caller that does not read the answer.
@@ -38,6 +41,13 @@ public protocol KubernetesClient: Sendable {
 }
 
 extension KubernetesClient {
+    /// Clients that cannot evict say so loudly.
+    public func evict(pod name: String, namespace: String, uid: String?) async throws {
+        throw KubernetesError(
+            kind: .configuration, operation: "create pods/eviction \(namespace)/\(name)",
+            message: "this client does not support evictions")
+    }
+
     public func createDiscardingResult<R: KubernetesResource>(_ object: R) async throws {
         _ = try await create(object)
     }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A parsed `fieldSelector` (= , ==, !=) over the field labels kube-apiserver supports for each kind:
-/// `metadata.name` and `metadata.namespace` everywhere, plus Secret `type`, Namespace `status.phase` and the Event
+/// `metadata.name` and `metadata.namespace` everywhere, plus Secret `type`, Namespace and Pod `status.phase` (and the
+/// Pod `spec` fields kube-apiserver selects on), and the Event
 /// fields `kubectl describe` selects on (`involvedObject.*`, or `regarding.*` through events.k8s.io).
 struct FieldSelector: Sendable, Hashable {
     struct Requirement: Sendable, Hashable {
@@ -62,6 +63,13 @@ struct FieldSelector: Sendable, Hashable {
             labels["type"] = ["type"]
         case .some(.namespaces):
             labels["status.phase"] = ["status", "phase"]
+        case .some(.pods):
+            for field in ["status.phase", "status.podIP", "status.nominatedNodeName"] {
+                labels[field] = field.split(separator: ".").map(String.init)
+            }
+            for field in ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName"] {
+                labels[field] = field.split(separator: ".").map(String.init)
+            }
         case .some(.events):
             for field in involved { labels["involvedObject.\(field)"] = ["involvedObject", field] }
             labels["reason"] = ["reason"]

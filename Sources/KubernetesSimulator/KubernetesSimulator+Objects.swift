@@ -96,3 +96,24 @@ extension KubernetesSimulator {
     /// Number of watches currently streaming.
     public var activeWatchCount: Int { core.store.watchCount }
 }
+
+/// Pods, which no kubelet runs here: the test plays the kubelet.
+extension KubernetesSimulator {
+    /// Replaces a pod's `status` as the kubelet would through the status subresource (watchers see MODIFIED).
+    public func setPodStatus(namespace: String, name: String, _ status: JSONValue) throws {
+        let key = ObjectKey(namespace: namespace, name: name)
+        try core.store.state.withLock { (state) throws(KubernetesSimulatorError) -> Void in
+            guard var pod = state.buckets[ResourceType.pods.storage]?[key] else {
+                throw KubernetesSimulatorError(.notFound(.pods, name: name))
+            }
+            let previous = pod
+            pod["status"] = status
+            guard pod != previous else { return }
+            let revision = state.nextRevision()
+            pod.setValue(.string(String(revision)), at: ["metadata", "resourceVersion"])
+            state.put(
+                pod, storage: ResourceType.pods.storage, key: key, type: .modified, previous: previous,
+                revision: revision, historyLimit: core.store.configuration.historyLimit)
+        }
+    }
+}

@@ -30,6 +30,7 @@ extension ObjectStore {
             let key = ObjectKey(namespace: namespace ?? "", name: name)
             if let namespace { try Self.checkNamespaceAccepts(state, namespace, resource: resource, name: name) }
             if state.buckets[resource.storage]?[key] != nil { throw APIError.alreadyExists(resource, name: name) }
+            if resource == .pods { try admitPod(&object, namespace: namespace ?? "", name: name, state: state) }
             let created = insert(object, resource: resource, key: key, state: &state)
             if resource == .namespaces { createDefaultServiceAccount(in: name, state: &state) }
             return resource.view(created)
@@ -146,6 +147,8 @@ extension ObjectStore {
                 ? Validation.eventsV1Causes(defaulted, previous: previous) : Validation.coreEventCauses(defaulted)
         case "leases":
             causes += Validation.leaseCauses(defaulted)
+        case "pods":
+            causes += Validation.podCauses(defaulted)
         default:
             break
         }

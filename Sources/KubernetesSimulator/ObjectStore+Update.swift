@@ -21,9 +21,10 @@ public enum PatchType: Sendable {
 }
 
 extension ObjectStore {
-    /// PUT: replaces the object; a non-empty `metadata.resourceVersion` must be current (else 409).
+    /// PUT: replaces the object; a non-empty `metadata.resourceVersion` must be current (else 409). `statusOnly`:
+    /// the status subresource, which changes `status` alone (the main resource never does, for kinds that have one).
     func update(
-        _ resource: ResourceType, namespace: String?, name: String, body: JSONValue
+        _ resource: ResourceType, namespace: String?, name: String, body: JSONValue, statusOnly: Bool = false
     ) throws(APIError)
         -> JSONValue
     {
@@ -35,18 +36,19 @@ extension ObjectStore {
                 "the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
         return try state.withLock { (state) throws(APIError) -> JSONValue in
-            try replace(resource, namespace: namespace, name: name, state: &state) { _ in body }
+            try replace(resource, namespace: namespace, name: name, state: &state, statusOnly: statusOnly) { _ in body }
         }
     }
 
     /// PATCH: applies the patch to the current object and stores the result as an update.
     func patch(
-        _ resource: ResourceType, namespace: String?, name: String, type: PatchType, body: JSONValue
+        _ resource: ResourceType, namespace: String?, name: String, type: PatchType, body: JSONValue,
+        statusOnly: Bool = false
     )
         throws(APIError) -> JSONValue
     {
         try state.withLock { (state) throws(APIError) -> JSONValue in
-            try replace(resource, namespace: namespace, name: name, state: &state) {
+            try replace(resource, namespace: namespace, name: name, state: &state, statusOnly: statusOnly) {
                 (current) throws(APIError) -> JSONValue in
                 let patched: JSONValue
                 do throws(JSONPatchError) {
@@ -72,12 +74,18 @@ extension ObjectStore {
 
     /// The shared update path: `change` maps the served view of the current object to the desired one.
     func replace(
-        _ resource: ResourceType, namespace: String?, name: String, state: inout StoreState,
+        _ resource: ResourceType, namespace: String?, name: String, state: inout StoreState, statusOnly: Bool = false,
         change: (JSONValue) throws(APIError) -> JSONValue
     ) throws(APIError) -> JSONValue {
         let key = ObjectKey(namespace: namespace ?? "", name: name)
         guard let current = state.buckets[resource.storage]?[key] else { throw APIError.notFound(resource, name: name) }
-        let desiredView = try change(resource.view(current))
+        var desiredView = try change(resource.view(current))
+        if statusOnly {
+            var kept = resource.view(current)
+            kept["status"] = desiredView["status"]
+            kept.setValue(desiredView.value(at: ["metadata", "resourceVersion"]), at: ["metadata", "resourceVersion"])
+            desiredView = kept
+        }
         var desired = resource.storageForm(desiredView)
         let currentRevision = current.value(at: ["metadata", "resourceVersion"])?.stringValue ?? ""
         if let wanted = desired.value(at: ["metadata", "resourceVersion"])?.stringValue, !wanted.isEmpty,
@@ -94,7 +102,7 @@ extension ObjectStore {
             desired.setValue(current.value(at: ["metadata", field]), at: ["metadata", field])
         }
         desired.setValue(nil, at: ["metadata", "managedFields"])
-        if resource == .namespaces { desired["status"] = current["status"] }
+        if resource.keepsStatus && !statusOnly { desired["status"] = current["status"] }
         desired.setValue(.string(currentRevision), at: ["metadata", "resourceVersion"])
         // A no-op write keeps the revision and sends no event, as the real API server does.
         if desired == current { return resource.view(current) }

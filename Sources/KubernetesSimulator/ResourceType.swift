@@ -41,6 +41,15 @@ public struct ResourceType: Sendable, Hashable {
         group: "coordination.k8s.io", version: "v1", plural: "leases", singular: "lease", kind: "Lease",
         namespaced: true, shortNames: [], storage: "leases")
 
+    /// Pods as stored objects: no kubelet runs them, tests set their status (`KubernetesSimulator.setPodStatus`).
+    public static let pods = ResourceType(
+        group: "", version: "v1", plural: "pods", singular: "pod", kind: "Pod", namespaced: true,
+        shortNames: ["po"], storage: "pods")
+    /// Consulted by the `pods/eviction` subresource (ObjectStore+Eviction.swift).
+    public static let podDisruptionBudgets = ResourceType(
+        group: "policy", version: "v1", plural: "poddisruptionbudgets", singular: "poddisruptionbudget",
+        kind: "PodDisruptionBudget", namespaced: true, shortNames: ["pdb"], storage: "poddisruptionbudgets")
+
     public static let roles = ResourceType(
         group: "rbac.authorization.k8s.io", version: "v1", plural: "roles", singular: "role", kind: "Role",
         namespaced: true, shortNames: [], storage: "roles")
@@ -57,9 +66,12 @@ public struct ResourceType: Sendable, Hashable {
 
     /// Every served resource.
     public static let all: [ResourceType] = [
-        .namespaces, .secrets, .serviceAccounts, .events, .eventsV1, .leases, .roles, .roleBindings, .clusterRoles,
-        .clusterRoleBindings,
+        .namespaces, .secrets, .serviceAccounts, .events, .eventsV1, .leases, .pods, .podDisruptionBudgets, .roles,
+        .roleBindings, .clusterRoles, .clusterRoleBindings,
     ]
+
+    /// Kinds whose `status` a write of the main resource cannot change (only the server, or a test, sets it).
+    var keepsStatus: Bool { self == .namespaces || self == .pods || self == .podDisruptionBudgets }
 
     /// The verbs discovery advertises.
     static let verbs = ["create", "delete", "get", "list", "patch", "update", "watch"]

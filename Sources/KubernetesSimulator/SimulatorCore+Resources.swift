@@ -44,6 +44,13 @@ extension SimulatorCore {
         async throws -> Response
     {
         let resource = path.resource
+        if resource == .pods, path.subresource == "eviction", let namespace = path.namespace, let name = path.name {
+            guard verb == "create" else { throw APIError.methodNotSupported(verb, resource) }
+            return .json(try store.evict(namespace: namespace, name: name, body: try await body(request)), status: 201)
+        }
+        if path.subresource == "status", resource.keepsStatus, let name = path.name {
+            return try await statusSubresource(verb, request, resource: resource, namespace: path.namespace, name: name)
+        }
         let needsNamespace = path.name != nil || verb == "create"
         if path.subresource != nil || (resource.namespaced && path.namespace == nil && needsNamespace) {
             throw APIError.pathNotFound()
@@ -93,6 +100,31 @@ extension SimulatorCore {
             return .json([
                 "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": details,
             ])
+        default:
+            throw APIError.methodNotSupported(verb, resource)
+        }
+    }
+
+    /// `NAME/status` of kinds with a status (what a kubelet writes for pods): the object, with only `status` writable.
+    private func statusSubresource(
+        _ verb: String, _ request: Request, resource: ResourceType, namespace: String?, name: String
+    ) async throws -> Response {
+        switch verb {
+        case "get":
+            guard let stored = store.object(storage: resource.storage, namespace: namespace ?? "", name: name) else {
+                throw APIError.notFound(resource, name: name)
+            }
+            return .json(resource.view(stored))
+        case "update":
+            return .json(
+                try store.update(
+                    resource, namespace: namespace, name: name, body: try await body(request), statusOnly: true))
+        case "patch":
+            let type = try PatchType(contentType: request.headers[.contentType] ?? "")
+            return .json(
+                try store.patch(
+                    resource, namespace: namespace, name: name, type: type, body: try await body(request),
+                    statusOnly: true))
         default:
             throw APIError.methodNotSupported(verb, resource)
         }

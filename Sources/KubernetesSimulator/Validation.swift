@@ -276,3 +276,23 @@ enum Validation {
         return causes
     }
 }
+
+extension Validation {
+    /// core/v1 Pod, as far as a pod that no kubelet runs needs: at least one container, each named, with an image.
+    static func podCauses(_ pod: JSONValue) -> [StatusCause] {
+        let containers = pod.value(at: ["spec", "containers"])?.arrayValue ?? []
+        if containers.isEmpty {
+            return [StatusCause(reason: "FieldValueRequired", message: "Required value", field: "spec.containers")]
+        }
+        var causes: [StatusCause] = []
+        for (index, container) in containers.enumerated() {
+            for field in ["name", "image"] where (container[field]?.stringValue ?? "").isEmpty {
+                causes.append(
+                    StatusCause(
+                        reason: "FieldValueRequired", message: "Required value",
+                        field: "spec.containers[\(index)].\(field)"))
+            }
+        }
+        return causes
+    }
+}

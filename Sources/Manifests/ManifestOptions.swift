@@ -21,6 +21,9 @@ public struct ManifestOptions: Sendable, Hashable {
     public var grantedNamespaces: [String]
     /// The registries the default config's identity serves.
     public var grantedRegistries: [String]
+    /// Pod repair (issue 15 §3): `repairPods: true` in the default config, and the RBAC it needs (pods list/watch,
+    /// pods/eviction create), which the operator has only then.
+    public var repairPods: Bool
 
     /// Placeholders, like the GUIDs: they grant nothing real until replaced (`--namespaces`, `--registries`).
     public static let placeholderNamespace = "replace-with-your-namespaces"
@@ -48,8 +51,9 @@ public struct ManifestOptions: Sendable, Hashable {
         admissionPolicies: Bool = true, podInjection: Bool = true,
         admissionAPI: AdmissionAPIVersion = .v1,
         namespaceAdminGroups: [String] = ManifestNames.defaultNamespaceAdminGroups, namespaceAdminUsers: [String] = [],
-        policyConfig: PolicyConfig = PolicyConfig()
+        policyConfig: PolicyConfig = PolicyConfig(), repairPods: Bool = false
     ) {
+        self.repairPods = repairPods
         self.grantedNamespaces = grantedNamespaces ?? [Self.placeholderNamespace]
         self.grantedRegistries = grantedRegistries ?? [Self.placeholderRegistry]
         self.namespace = namespace

@@ -16,7 +16,7 @@ extension Manifests {
     /// One identity named after the mode, used by every namespace that does not pick another; PRODUCT.md §3 defaults
     /// are spelled out so that users see the knobs they are most likely to turn.
     public static func defaultConfig(_ options: ManifestOptions) -> YAMLNode {
-        .mapping([
+        let config: YAMLNode = .mapping([
             "cloud": .scalar("public"),
             "defaultIdentity": .scalar(options.identityMode.identityName),
             "secretName": .scalar("acr-pull"),
@@ -38,6 +38,11 @@ extension Manifests {
                 ])
             ]),
         ])
+        guard options.repairPods, case .mapping(var pairs) = config.content,
+            let index = pairs.firstIndex(where: { $0.key.scalar?.value == "serviceAccounts" })
+        else { return config }
+        pairs.insert(YAMLPair(.scalar("repairPods"), .scalar("true", style: .plain)), at: index + 1)
+        return .mapping(pairs)
     }
 
     private static func credentialKey(_ mode: IdentityMode) -> String {

@@ -16,6 +16,13 @@ extension Manifests {
         PolicyRule(apiGroups: ["events.k8s.io", ""], resources: ["events"], verbs: ["create", "patch"]),
     ]
 
+    /// Pod repair only (`--repair-pods`): watch Pending pods and evict stuck ones through the Eviction API, so that
+    /// PodDisruptionBudgets hold (no `delete` on pods).
+    public static let repairPodsRules = [
+        PolicyRule(apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"]),
+        PolicyRule(apiGroups: [""], resources: ["pods/eviction"], verbs: ["create"]),
+    ]
+
     /// Leader election in the operator's own namespace: create the Lease, then read, renew and watch only that one
     /// (a watch with `fieldSelector=metadata.name=...` is authorised against `resourceNames`).
     public static let leaderElectionRules = [
@@ -26,9 +33,11 @@ extension Manifests {
             verbs: ["get", "update", "watch"]),
     ]
 
-    /// The ClusterRole with `operatorRules`.
+    /// The ClusterRole with `operatorRules` (and `repairPodsRules` with pod repair).
     public static func operatorClusterRole(_ options: ManifestOptions) -> ClusterRole {
-        ClusterRole(metadata: metadata(ManifestNames.app, options, namespaced: false), rules: operatorRules)
+        ClusterRole(
+            metadata: metadata(ManifestNames.app, options, namespaced: false),
+            rules: operatorRules + (options.repairPods ? repairPodsRules : []))
     }
 
     /// Grants the ClusterRole to the operator's ServiceAccount.

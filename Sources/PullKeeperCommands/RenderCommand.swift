@@ -42,6 +42,12 @@ public struct RenderCommand: ParsableCommand {
 
     @Option(help: "Number of replicas (one leader, the rest stand by).") var replicas = 2
 
+    @Flag(
+        help: ArgumentHelp(
+            "Let the controller evict pods stuck without the Secret: repairPods: true in the default config and the "
+                + "RBAC it needs (pods list/watch, pods/eviction create), absent otherwise."))
+    var repairPods = false
+
     @Flag(inversion: .prefixedNo, help: "Render the metrics Service and allow ingress to the metrics port.")
     var metrics = true
 
@@ -141,7 +147,7 @@ public struct RenderCommand: ParsableCommand {
             grantedNamespaces: Self.list(namespaces), grantedRegistries: Self.list(registries),
             admissionPolicies: admissionPolicies, podInjection: podInjection, admissionAPI: admissionApi,
             namespaceAdminGroups: namespaceAdminGroups, namespaceAdminUsers: namespaceAdminUsers,
-            policyConfig: policyConfig)
+            policyConfig: policyConfig, repairPods: repairPods)
     }
 
     /// What the admission policies need from a validated operator config.

@@ -95,7 +95,7 @@ struct AuthTests {
             let groups = try await cluster.get("/apis").body?["groups"]?.arrayValue?.compactMap {
                 $0["name"]?.stringValue
             }
-            #expect(groups == ["events.k8s.io", "coordination.k8s.io", "rbac.authorization.k8s.io"])
+            #expect(groups == ["events.k8s.io", "coordination.k8s.io", "policy", "rbac.authorization.k8s.io"])
             let leases = try await cluster.get("/apis/coordination.k8s.io/v1")
             #expect(leases.body?["resources"]?.arrayValue?.first?["kind"] == "Lease")
             #expect(try await cluster.get("/openapi/v2").status == 404)
@@ -110,7 +110,7 @@ struct AuthTests {
             #expect(
                 root.body?["paths"]?.objectValue?.keys.sorted()
                     == [
-                        "api/v1", "apis/coordination.k8s.io/v1", "apis/events.k8s.io/v1",
+                        "api/v1", "apis/coordination.k8s.io/v1", "apis/events.k8s.io/v1", "apis/policy/v1",
                         "apis/rbac.authorization.k8s.io/v1",
                     ])
             let core = try await cluster.get("/openapi/v3/api/v1")

@@ -18,6 +18,24 @@ import Testing
         #expect(role.metadata.namespace == nil)
     }
 
+    /// Issue 15 §3: pods list/watch and pods/eviction create only with `--repair-pods`, which also turns repair on in
+    /// the default config; never `delete` on pods (evictions keep PodDisruptionBudgets in force).
+    @Test func podRepairRulesOnlyWithTheFlag() throws {
+        let plain = Manifests.operatorClusterRole(.defaults()).rules ?? []
+        #expect(!plain.contains { ($0.resources ?? []).contains { $0.hasPrefix("pods") } })
+        #expect(!(try Manifests.defaultConfigText(.defaults())).contains("repairPods"))
+        var options = ManifestOptions.defaults()
+        options.repairPods = true
+        let rules = Manifests.operatorClusterRole(options).rules ?? []
+        #expect(
+            Array(rules.dropFirst(plain.count)) == [
+                PolicyRule(apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"]),
+                PolicyRule(apiGroups: [""], resources: ["pods/eviction"], verbs: ["create"]),
+            ])
+        #expect(Array(rules.prefix(plain.count)) == plain)
+        #expect(try Manifests.defaultConfigText(options).contains("serviceAccounts:\n- default\nrepairPods: true\n"))
+    }
+
     @Test func leasesOnlyInTheOperatorsNamespace() throws {
         var options = ManifestOptions.defaults()
         options.namespace = "platform-pull"

@@ -151,6 +151,8 @@ final class FastWorld: Sendable {
             for runtime in runtimes where runtime.controller.hasSynced {
                 let counts = await runtime.controller.queue.counts
                 if counts.ready > 0 && counts.processing < runtime.controller.workerCount { quiet = false }
+                let repair = await runtime.controller.repairQueue.counts
+                if repair.ready > 0 && repair.processing == 0 { quiet = false }
             }
             let counts = (kube.count { _ in true }, azure.sent, sim.kubernetes.revision)
             if quiet && counts == last {

@@ -111,6 +111,9 @@ defaultIdentity: {{ $mode }}
 secretName: acr-pull
 serviceAccounts:
   - default
+{{- if .Values.repairPods }}
+repairPods: true
+{{- end }}
 excludeNamespaces:
   - kube-system
   - kube-public
