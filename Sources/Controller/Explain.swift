@@ -3,108 +3,6 @@ import KubernetesModel
 import PullKeeperConfig
 import Reconciler
 
-/// The parts of a Pod that `pullkeeper explain` reads (read-only: fields it does not name are not kept).
-package struct ExplainedPod: KubernetesResource {
-    package static let apiVersion = "v1"
-    package static let kind = "Pod"
-    package static let plural = "pods"
-    package static let namespaced = true
-
-    package var metadata: ObjectMeta
-    package var spec: Spec?
-    package var status: Status?
-
-    package struct Spec: Codable, Hashable, Sendable {
-        package var containers: [Container]?
-        package var initContainers: [Container]?
-        package var imagePullSecrets: [LocalObjectReference]?
-        package var serviceAccountName: String?
-
-        package init(
-            containers: [Container]? = nil, initContainers: [Container]? = nil,
-            imagePullSecrets: [LocalObjectReference]? = nil, serviceAccountName: String? = nil
-        ) {
-            self.containers = containers
-            self.initContainers = initContainers
-            self.imagePullSecrets = imagePullSecrets
-            self.serviceAccountName = serviceAccountName
-        }
-    }
-
-    package struct Container: Codable, Hashable, Sendable {
-        package var name: String?
-        package var image: String?
-
-        package init(name: String, image: String) {
-            self.name = name
-            self.image = image
-        }
-    }
-
-    package struct Status: Codable, Hashable, Sendable {
-        package var phase: String?
-        package var containerStatuses: [ContainerStatus]?
-        package var initContainerStatuses: [ContainerStatus]?
-
-        package init(phase: String? = nil, containerStatuses: [ContainerStatus]? = nil) {
-            self.phase = phase
-            self.containerStatuses = containerStatuses
-        }
-    }
-
-    package struct ContainerStatus: Codable, Hashable, Sendable {
-        package var name: String?
-        package var state: State?
-
-        package struct State: Codable, Hashable, Sendable {
-            package var waiting: Waiting?
-        }
-
-        package struct Waiting: Codable, Hashable, Sendable {
-            package var reason: String?
-            package var message: String?
-        }
-
-        package init(name: String, waitingReason: String?, message: String? = nil) {
-            self.name = name
-            self.state = waitingReason.map { State(waiting: Waiting(reason: $0, message: message)) }
-        }
-    }
-
-    package init(metadata: ObjectMeta, spec: Spec?, status: Status? = nil) {
-        self.metadata = metadata
-        self.spec = spec
-        self.status = status
-    }
-}
-
-/// A container image reference split the way container runtimes read it: the registry host is the first path
-/// component when it has a dot or a port or is `localhost`, else Docker Hub.
-package struct ImageReference: Sendable, Hashable {
-    package var registry: String
-    /// The repository path without tag or digest (`team/app`).
-    package var repository: String
-
-    package init(_ image: String) {
-        var rest = Substring(image)
-        if let at = rest.firstIndex(of: "@") { rest = rest[..<at] }
-        var components = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if let first = components.first, components.count > 1,
-            first.contains(".") || first.contains(":") || first == "localhost"
-        {
-            registry = first.lowercased()
-            components.removeFirst()
-        } else {
-            registry = "docker.io"
-        }
-        var path = components.joined(separator: "/")
-        // A tag follows the last colon after the last slash.
-        if let colon = path.lastIndex(of: ":"), !path[colon...].contains("/") { path = String(path[..<colon]) }
-        if registry == "docker.io" && !path.contains("/") { path = "library/" + path }
-        repository = path
-    }
-}
-
 /// What `pullkeeper explain` found: plain sentences about the namespace, then one finding per image.
 package struct Explanation: Sendable, Hashable, Encodable {
     /// `pod NS/NAME` or `namespace NS`.
@@ -196,7 +94,7 @@ package enum Explain {
     ]
 
     /// Why a pod can or cannot pull each of its images.
-    package static func pod(_ pod: ExplainedPod, input: ExplainInput) -> Explanation {
+    package static func pod(_ pod: Pod, input: ExplainInput) -> Explanation {
         let name = pod.metadata.name ?? ""
         var (sentences, request, secretOK) = namespaceFindings(input)
         let listed = Set((pod.spec?.imagePullSecrets ?? []).map(\.name))

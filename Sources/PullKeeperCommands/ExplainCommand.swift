@@ -54,9 +54,9 @@ public struct ExplainCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ExplainCommand.explain(common, namespace: namespace) { client, input in
-                let pod: ExplainedPod
+                let pod: KubernetesModel.Pod
                 do {
-                    pod = try await client.get(ExplainedPod.self, name: name, namespace: namespace)
+                    pod = try await client.get(KubernetesModel.Pod.self, name: name, namespace: namespace)
                 } catch let error as KubernetesError where error.isNotFound {
                     throw CommandFailure(message: "pod \(namespace)/\(name) not found", exitCode: 2)
                 }

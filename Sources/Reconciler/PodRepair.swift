@@ -77,10 +77,6 @@ public enum PodRepair {
     /// The registry host of an image reference, as container runtimes resolve it (`docker.io` without a host).
     public static func registry(ofImage image: String) -> String? {
         let trimmed = image.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { return nil }
-        guard let slash = trimmed.firstIndex(of: "/") else { return "docker.io" }
-        let first = String(trimmed[..<slash])
-        if first.contains(".") || first.contains(":") || first == "localhost" { return first }
-        return "docker.io"
+        return trimmed.isEmpty ? nil : ImageReference(trimmed).registry
     }
 }

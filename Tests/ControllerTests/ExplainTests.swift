@@ -26,21 +26,23 @@ extension SimulatedTime {
         static func pod(
             _ name: String, _ namespace: String, images: [String], pullSecrets: [String] = ["acr-pull"],
             waiting: String? = nil
-        ) -> ExplainedPod {
-            ExplainedPod(
+        ) -> Pod {
+            Pod(
                 metadata: ObjectMeta(name: name, namespace: namespace),
                 spec: .init(
                     containers: images.enumerated().map { .init(name: "c\($0.offset)", image: $0.element) },
                     imagePullSecrets: pullSecrets.map(LocalObjectReference.init(name:))),
                 status: .init(
                     phase: "Pending",
-                    containerStatuses: waiting.map { [.init(name: "c0", waitingReason: $0, message: "rpc error")] }))
+                    containerStatuses: waiting.map {
+                        [.init(name: "c0", state: .init(waiting: .init(reason: $0, message: "rpc error")))]
+                    }))
         }
 
         /// Runs the controller over the namespaces `setUp` created, then explains each pod.
         static func explain(
             _ world: FastWorld, config: OperatorConfig, now: Date? = nil,
-            _ pods: [ExplainedPod]
+            _ pods: [Pod]
         ) async throws -> [Explanation] {
             var results: [Explanation] = []
             for pod in pods {
