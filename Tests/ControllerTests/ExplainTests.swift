@@ -23,34 +23,37 @@ extension SimulatedTime {
             return config
         }
 
-        static func pod(
-            _ name: String, _ namespace: String, images: [String], pullSecrets: [String] = ["acr-pull"],
-            waiting: String? = nil
-        ) -> Pod {
+        static func pod(_ name: String, _ namespace: String, images: [String], pullSecrets: [String]? = nil) -> Pod {
             Pod(
                 metadata: ObjectMeta(name: name, namespace: namespace),
                 spec: .init(
                     containers: images.enumerated().map { .init(name: "c\($0.offset)", image: $0.element) },
-                    imagePullSecrets: pullSecrets.map(LocalObjectReference.init(name:))),
-                status: .init(
-                    phase: "Pending",
-                    containerStatuses: waiting.map {
-                        [.init(name: "c0", state: .init(waiting: .init(reason: $0, message: "rpc error")))]
-                    }))
+                    imagePullSecrets: pullSecrets.map { $0.map(LocalObjectReference.init(name:)) }))
         }
 
-        /// Runs the controller over the namespaces `setUp` created, then explains each pod.
+        /// Creates the pods in the simulated cluster; the API server's
+        /// admission gives a pod that lists no pull Secret its ServiceAccount's, as kube-apiserver does.
+        static func create(_ world: FastWorld, _ pods: [Pod]) async throws {
+            for pod in pods {
+                var body = pod
+                body.status = nil
+                _ = try await world.admin.create(body)
+            }
+        }
+
+        /// Explains each pod as `pullkeeper explain pod` does: the pod and everything else read from the cluster.
         static func explain(
-            _ world: FastWorld, config: OperatorConfig, now: Date? = nil,
-            _ pods: [Pod]
+            _ world: FastWorld, config: OperatorConfig, now: Date? = nil, _ pods: [Pod]
         ) async throws -> [Explanation] {
             var results: [Explanation] = []
             for pod in pods {
                 let namespace = try #require(pod.metadata.namespace)
+                let stored = try await world.admin.get(Pod.self, name: pod.metadata.name ?? "", namespace: namespace)
                 var input = try await Explain.read(world.admin, namespace: namespace, config: config)
                 input.now = now ?? world.clock.date
-                input.serviceAccount = await world.cluster.serviceAccount(namespace)
-                results.append(Explain.pod(pod, input: input))
+                input.serviceAccount = await world.cluster.serviceAccount(
+                    namespace, stored.spec?.serviceAccountName ?? "default")
+                results.append(Explain.pod(stored, input: input))
             }
             return results
         }
@@ -77,9 +80,20 @@ extension SimulatedTime {
                 _ = try await world.admin.create(foreign)
                 try await world.cluster.optIn("pods-only", extra: [SecretLayout.attachAnnotation: "pods"])
                 try await world.cluster.optIn("growing")
+                let image = "\(registry)/team/app:1.0"
+                // Admitted before pullkeeper attached the Secret to their ServiceAccount.
+                let early = [
+                    Self.pod("early", "served", images: [image]), Self.pod("early", "pods-only", images: [image]),
+                ]
+                // The served one's kubelet cannot pull: its status says so.
+                try SimulatedTime.PodRepairTests.stuckPod(world, "served", "early", image: image)
+                try await Self.create(world, [early[1]])
                 let runtime = try world.runtime(config: config)
                 let task = world.start(runtime)
                 await world.settle(runtime)
+                _ = await world.advance(runtime, limit: .seconds(30)) {
+                    await world.cluster.pullSecretNames("served").contains("acr-pull")
+                }
                 try await world.stop(runtime, task)
                 // After the controller stopped: a registry added that it has not served yet.
                 try await world.cluster.annotate(
@@ -95,21 +109,18 @@ extension SimulatedTime {
                     return config
                 }()
 
-                let image = "\(registry)/team/app:1.0"
-                let results = try await Self.explain(
-                    world, config: config,
-                    [
-                        Self.pod("ok", "served", images: [image, "nginx:1.27"]),
-                        Self.pod("web", "plain", images: [image]),
-                        Self.pod("web", "intruder", images: [image]),
-                        Self.pod("web", "two", images: ["\(denied)/team/app:1"]),
-                        Self.pod("web", "served", images: ["\(denied)/team/app:1"]),
-                        Self.pod("web", "taken", images: [image]),
-                        Self.pod("early", "served", images: [image], pullSecrets: [], waiting: "ImagePullBackOff"),
-                        Self.pod("early", "pods-only", images: [image], pullSecrets: []),
-                    ])
-                let grown = try await Self.explain(
-                    world, config: config2, [Self.pod("web", "growing", images: ["another.azurecr.io/app:1"])])
+                let later = [
+                    Self.pod("ok", "served", images: [image, "nginx:1.27"]),
+                    Self.pod("web", "plain", images: [image]),
+                    Self.pod("web", "intruder", images: [image]),
+                    Self.pod("web", "two", images: ["\(denied)/team/app:1"]),
+                    Self.pod("web", "served", images: ["\(denied)/team/app:1"]),
+                    Self.pod("web", "taken", images: [image]),
+                    Self.pod("web", "growing", images: ["another.azurecr.io/app:1"]),
+                ]
+                try await Self.create(world, later)
+                let results = try await Self.explain(world, config: config, Array(later.prefix(6)) + early)
+                let grown = try await Self.explain(world, config: config2, [later[6]])
                 let expected: [(exit: Int32, sentence: String)] = [
                     (0, "covered: the pod lists Secret acr-pull, which holds a valid credential for \(registry)"),
                     (1, "namespace plain is not opted in: it has no pullkeeper.io/registries annotation"),
@@ -163,7 +174,9 @@ extension SimulatedTime {
                 #expect(results[0].images[1].covered == nil)
                 #expect(results[0].images[1].registry == "docker.io")
                 // The kubelet's words come along.
-                #expect(results[6].images[0].sentences.contains("the kubelet reports ImagePullBackOff: rpc error"))
+                #expect(
+                    results[6].images[0].sentences.contains(
+                        "the kubelet reports ImagePullBackOff: Back-off pulling image \"\(image)\""))
                 // The text form names the verdict.
                 #expect(Explain.text(results[0]).hasSuffix("verdict: covered by pullkeeper\n"))
                 #expect(Explain.text(results[1]).hasSuffix("verdict: NOT covered (exit 1)\n"))
@@ -188,17 +201,21 @@ extension SimulatedTime {
                 let expiresAt = try #require(
                     SecretLayout.parseTimestamp(secret.metadata.annotations?[SecretLayout.expiresAtAnnotation]))
 
+                let servedPod = Self.pod("web", "served", images: ["\(registry)/team/app:1"])
+                try await Self.create(world, [servedPod])
                 let later = try await Self.explain(
                     world, config: config, now: expiresAt.addingTimeInterval(3_600),
-                    [Self.pod("web", "served", images: ["\(registry)/team/app:1"])])[0]
+                    [servedPod])[0]
                 #expect(later.exitCode == 1)
                 #expect(
                     Self.sentences(later).contains {
                         $0.hasPrefix("Secret served/acr-pull expired at \(SecretLayout.timestamp(expiresAt)) (60m ago)")
                     }, "\(Self.sentences(later))")
 
+                let scopedPod = Self.pod("web", "scoped", images: ["\(registry)/team/other:1"])
+                try await Self.create(world, [scopedPod])
                 let scoped = try await Self.explain(
-                    world, config: config, [Self.pod("web", "scoped", images: ["\(registry)/team/other:1"])])[0]
+                    world, config: config, [scopedPod])[0]
                 #expect(scoped.exitCode == 1)
                 #expect(
                     Self.sentences(scoped).contains(
@@ -215,8 +232,10 @@ extension SimulatedTime {
                     await world.cluster.eventReasons("late").contains("TokenFailed")
                 }
                 try await world.stop(again, task2)
+                let latePod = Self.pod("web", "late", images: ["\(registry)/team/app:1"])
+                try await Self.create(world, [latePod])
                 let late = try await Self.explain(
-                    world, config: config, [Self.pod("web", "late", images: ["\(registry)/team/app:1"])])[0]
+                    world, config: config, [latePod])[0]
                 #expect(late.exitCode == 1)
                 #expect(
                     Self.sentences(late).contains {
