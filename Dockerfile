@@ -18,8 +18,8 @@ RUN swift package resolve
 COPY Sources Sources
 COPY Tests Tests
 # scripts/build-image's flags: no debug info, the checkout path mapped to "." in embedded file names
-RUN flags="-c release -debug-info-format none --disable-index-store -Xcc -ffile-prefix-map=/src=. \
-      -Xcxx -ffile-prefix-map=/src=. -Xswiftc -file-prefix-map -Xswiftc /src=." \
+RUN flags="-c release -debug-info-format none -Xcc -ffile-prefix-map=/src=. \
+      -Xcxx -ffile-prefix-map=/src=. -Xswiftc -debug-prefix-map -Xswiftc /src=." \
     && swift build $flags --product pullkeeper \
     && install -D "$(swift build $flags --show-bin-path)/pullkeeper" /out/pullkeeper
 COPY scripts/image scripts/image
