@@ -158,9 +158,27 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
             background.addTask { await self.runInformer(self.namespaces) }
             background.addTask { await self.runInformer(self.secrets) }
             background.addTask { await self.runInformer(self.accounts) }
-            background.addTask { await self.dispatch(self.namespaces.changes, index: nil) }
+            background.addTask {
+                // A namespace created, or whose metadata changed (opted in or out), goes ahead of the initial
+                // sync's backlog: it is what a user is waiting for (issue 21: usable within seconds, not at the end
+                // of a 10,000-namespace sync).
+                await self.dispatch(self.namespaces.changes, index: nil) { change in
+                    switch change {
+                    case .added: true
+                    case .updated(let old, let new):
+                        old.metadata.annotations != new.metadata.annotations
+                            || old.metadata.labels != new.metadata.labels
+                    case .deleted, .resync: false
+                    }
+                }
+            }
             background.addTask { await self.dispatch(self.secrets.changes, index: self.secretIndex) }
-            background.addTask { await self.dispatch(self.accounts.changes, index: self.accountIndex) }
+            background.addTask {
+                // A new ServiceAccount (the namespace's `default` right after the namespace) gets its entry at once.
+                await self.dispatch(self.accounts.changes, index: self.accountIndex) { change in
+                    if case .added = change { true } else { false }
+                }
+            }
             background.addTask { await self.queue.runTimers() }
             if let pods {
                 background.addTask { await self.runInformer(pods) }
@@ -271,7 +289,8 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
     }
 
     private func dispatch<R: KubernetesResource>(
-        _ changes: AsyncStream<InformerChange<R>>, index: NamespaceIndex?
+        _ changes: AsyncStream<InformerChange<R>>, index: NamespaceIndex?,
+        urgent: @Sendable (InformerChange<R>) -> Bool = { _ in false }
     ) async {
         for await change in changes {
             let metadata = change.object.metadata
@@ -285,8 +304,9 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
                 }
             }
             touch()
-            let first = followUps.withLock { $0.remove(namespace) != nil }
-            await queue.add(namespace, first: first)
+            // Before the caches synced, the initial list arrives as additions: no priority among them.
+            let followUp = followUps.withLock { $0.remove(namespace) != nil }
+            await queue.add(namespace, first: followUp || (hasSynced && urgent(change)))
             if pods != nil { await enqueueRepair(namespace: namespace) }
         }
     }
