@@ -101,7 +101,7 @@ public struct ACRClient: Sendable {
         guard let url = components.url?.absoluteString else {
             throw malformed(endpoint, "the token URL cannot carry the scope")
         }
-        let basic = "Basic " + Data("\(login.username):\(login.password)".utf8).base64EncodedString()
+        let basic = login.basicAuthorization
         let request = HTTPRequestData(
             method: .get, url: url, headers: [("Authorization", basic), ("Accept", "application/json")], tls: tls)
         let body = try await retry.run {

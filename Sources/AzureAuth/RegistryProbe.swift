@@ -31,7 +31,7 @@ public struct RegistryProbe: Sendable {
         logger: Logger
     ) async -> Outcome {
         let base = (baseURL ?? "https://\(loginServer)").trimmingSuffix("/")
-        let basic = "Basic " + Data("\(login.username):\(login.password)".utf8).base64EncodedString()
+        let basic = login.basicAuthorization
         do {
             let anonymous = try await transport.send(HTTPRequestData(method: .get, url: base + "/v2/", tls: tls))
             if let unavailable = Self.unavailable(anonymous, step: "GET /v2/") { return unavailable }

@@ -52,4 +52,7 @@ public struct RegistryLogin: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "RegistryLogin(username: \(username), password: <redacted>)" }
+
+    /// The `Authorization` header value for HTTP Basic auth with this login (a secret itself: never log it).
+    var basicAuthorization: String { "Basic " + Data("\(username):\(password)".utf8).base64EncodedString() }
 }

@@ -244,7 +244,8 @@ public actor TokenProvider {
     ) async throws -> AccessToken {
         if credential.usesInstanceMetadata { try await imdsLimiter.acquire() }
         let token = try await credential.token(for: scope, logger: logger)
-        logger.debug("Entra ID token obtained", metadata: ["token.expires_at": "\(token.expiresOn)"])
+        let expiresOn = token.expiresOn  // only the expiry is logged, never the token
+        logger.debug("Entra ID token obtained", metadata: ["token.expires_at": "\(expiresOn)"])
         return token
     }
 
