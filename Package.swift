@@ -103,7 +103,7 @@ let package = Package(
         ),
 
         // MARK: Install manifests (deploy/ and `pullkeeper render`)
-        .target(name: "Manifests", dependencies: ["KubernetesModel", "YAML"]),
+        .target(name: "Manifests", dependencies: ["KubernetesModel", "PullKeeperConfig", "YAML"]),
 
         // MARK: Azure
         .target(

@@ -1,3 +1,5 @@
+import PullKeeperConfig
+
 /// CEL source text for values known at render time (names from flags and the config), escaped so that every
 /// value stays exactly one string literal whatever it contains.
 enum CEL {
@@ -13,17 +15,17 @@ enum CEL {
 
     /// `('key' in labels && ...)`: whether the map `labels` satisfies the selector, the way Kubernetes label
     /// selectors match (every term must hold; keys sorted so the text is stable).
-    static func matches(_ selector: NamespaceOptIn, labels: String) -> String {
+    static func matches(_ selector: PullKeeperConfig.LabelSelector, labels: String) -> String {
         var terms = selector.matchLabels.sorted { $0.key < $1.key }.map { key, value in
             "(\(string(key)) in \(labels) && \(labels)[\(string(key))] == \(string(value)))"
         }
         for requirement in selector.matchExpressions {
             let key = string(requirement.key)
             switch requirement.operator {
-            case "In": terms.append("(\(key) in \(labels) && \(labels)[\(key)] in \(list(requirement.values)))")
-            case "NotIn": terms.append("!(\(key) in \(labels) && \(labels)[\(key)] in \(list(requirement.values)))")
-            case "Exists": terms.append("\(key) in \(labels)")
-            default: terms.append("!(\(key) in \(labels))")
+            case .in: terms.append("(\(key) in \(labels) && \(labels)[\(key)] in \(list(requirement.values)))")
+            case .notIn: terms.append("!(\(key) in \(labels) && \(labels)[\(key)] in \(list(requirement.values)))")
+            case .exists: terms.append("\(key) in \(labels)")
+            case .doesNotExist: terms.append("!(\(key) in \(labels))")
             }
         }
         // The config refuses an empty selector; were one to get here, it would match every namespace.

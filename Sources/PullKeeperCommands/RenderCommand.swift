@@ -152,16 +152,9 @@ public struct RenderCommand: ParsableCommand {
 
     /// What the admission policies need from a validated operator config.
     package static func policyConfig(_ config: OperatorConfig) -> PolicyConfig {
-        let optIn = config.namespaceSelector.map { selector in
-            NamespaceOptIn(
-                matchLabels: selector.selector.matchLabels,
-                matchExpressions: selector.selector.matchExpressions.map {
-                    .init(key: $0.key, operator: $0.operator.rawValue, values: $0.values)
-                })
-        }
-        return PolicyConfig(
-            secretName: config.secretName, excludeNamespaces: config.excludeNamespaces, optIn: optIn,
-            defaultAttach: DefaultAttachMode(rawValue: config.attach.rawValue) ?? .both)
+        PolicyConfig(
+            secretName: config.secretName, excludeNamespaces: config.excludeNamespaces,
+            optIn: config.namespaceSelector?.selector, defaultAttach: config.attach)
     }
 
     /// Writes the files into `directory` (created if needed), or the object stream to stdout when it is nil.

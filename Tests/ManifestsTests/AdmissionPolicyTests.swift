@@ -273,8 +273,8 @@ import YAML
         for key in keys { #expect(try variable("optInLabelKeys", of: metadataPolicy).contains("'\(key)'")) }
     }
 
-    @Test(arguments: DefaultAttachMode.allCases)
-    func defaultAttachModeDecidesNamespacesWithoutAnAnnotation(_ mode: DefaultAttachMode) throws {
+    @Test(arguments: AttachMode.allCases)
+    func defaultAttachModeDecidesNamespacesWithoutAnAnnotation(_ mode: AttachMode) throws {
         var options = ManifestOptions.defaults()
         options.policyConfig.defaultAttach = mode
         let expression = try variable("attachesToPods", of: Manifests.injectPullSecretPolicy(options))
