@@ -431,7 +431,7 @@ extension ObservedSecret {
             name: secret.metadata.name ?? "", labels: secret.metadata.labels ?? [:], annotations: annotations,
             type: secret.type ?? "Opaque", data: secret.data ?? [:],
             resourceVersion: secret.metadata.resourceVersion ?? "", uid: secret.metadata.uid ?? "",
-            payloadHash: payloadHash.flatMap { $0.isEmpty ? nil : $0 })
+            payloadHash: payloadHash)
     }
 }
 

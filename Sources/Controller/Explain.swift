@@ -306,12 +306,12 @@ package enum Explain {
                     if let expiresAt, expiresAt <= input.now {
                         sentences.append(
                             "Secret \(name)/\(secretName) expired at \(SecretLayout.timestamp(expiresAt)) "
-                                + "(\(Self.duration(input.now.timeIntervalSince(expiresAt))) ago): pullkeeper could "
+                                + "(\(StatusTable.duration(input.now.timeIntervalSince(expiresAt))) ago): pullkeeper could "
                                 + "not refresh it\(because)")
                     } else {
                         let expiry = expiresAt.map {
                             ", valid until \(SecretLayout.timestamp($0)) (in "
-                                + "\(Self.duration($0.timeIntervalSince(input.now))))"
+                                + "\(StatusTable.duration($0.timeIntervalSince(input.now))))"
                         }
                         sentences.append(
                             "Secret \(name)/\(secretName) holds \(held.sorted().joined(separator: ", "))"
@@ -383,14 +383,6 @@ package enum Explain {
 
     static func firstLine(_ text: String) -> String {
         String(text.split(separator: "\n").first ?? "")
-    }
-
-    static func duration(_ seconds: TimeInterval) -> String {
-        let s = Int(seconds.rounded())
-        if s < 120 { return "\(s)s" }
-        if s < 7_200 { return "\(s / 60)m" }
-        if s < 172_800 { return "\(s / 3_600)h\(s % 3_600 / 60 > 0 ? "\(s % 3_600 / 60)m" : "")" }
-        return "\(s / 86_400)d"
     }
 
     // MARK: Output

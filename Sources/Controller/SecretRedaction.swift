@@ -14,10 +14,10 @@ enum SecretRedaction {
     /// The copy the cache keeps.
     @Sendable static func redact(_ secret: Secret) -> Secret {
         var copy = secret
+        copy.stringData = nil
         guard let payload = secret.data?[SecretLayout.dockerConfigJSONKey] else {
-            copy.data = secret.data.map { $0.mapValues { _ in Data() } }
-            copy.metadata.annotations = (copy.metadata.annotations ?? [:]).merging(
-                [payloadHashAnnotation: ""]) { $1 }
+            // No payload to read: the reconciler sees it missing; whatever else it holds is not kept.
+            copy.data = secret.data?.mapValues { _ in Data() }
             return copy
         }
         let redacted: Data
@@ -31,7 +31,6 @@ enum SecretRedaction {
             redacted = Data("corrupt".utf8)
         }
         copy.data = [SecretLayout.dockerConfigJSONKey: redacted]
-        copy.stringData = nil
         copy.metadata.annotations = (copy.metadata.annotations ?? [:]).merging(
             [payloadHashAnnotation: SecretLayout.contentHash(payload)]) { $1 }
         return copy

@@ -91,8 +91,11 @@ extension SimulatedTime {
                 let runtime = try world.runtime(config: config)
                 let task = world.start(runtime)
                 await world.settle(runtime)
+                // Passes that found the token request still running come back on the simulated clock.
                 _ = await world.advance(runtime, limit: .seconds(30)) {
-                    await world.cluster.pullSecretNames("served").contains("acr-pull")
+                    for namespace in ["served", "two", "pods-only", "growing"]
+                    where await world.cluster.secret(namespace) == nil { return false }
+                    return await world.cluster.pullSecretNames("served").contains("acr-pull")
                 }
                 try await world.stop(runtime, task)
                 // After the controller stopped: a registry added that it has not served yet.
@@ -209,7 +212,8 @@ extension SimulatedTime {
                 #expect(later.exitCode == 1)
                 #expect(
                     Self.sentences(later).contains {
-                        $0.hasPrefix("Secret served/acr-pull expired at \(SecretLayout.timestamp(expiresAt)) (60m ago)")
+                        $0.hasPrefix(
+                            "Secret served/acr-pull expired at \(SecretLayout.timestamp(expiresAt)) (1h00m ago)")
                     }, "\(Self.sentences(later))")
 
                 let scopedPod = Self.pod("web", "scoped", images: ["\(registry)/team/other:1"])
