@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "KubernetesSimulator",
             dependencies: [
-                "SimulatorPKI",
+                "PullKeeperCore", "SimulatorPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -209,7 +209,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "PullKeeperCoreTests", dependencies: ["PullKeeperCore", "PullKeeperTesting"]),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML"], exclude: ["Fixtures"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "PullKeeperCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PullKeeperConfigTests", dependencies: ["PullKeeperConfig", "PullKeeperConfigLoader", "YAML"],
             exclude: ["Fixtures"]),
@@ -226,7 +226,9 @@ let package = Package(
         .testTarget(name: "KubernetesModelTests", dependencies: ["KubernetesModel", "PullKeeperCore"]),
         .testTarget(
             name: "KubernetesClientTests",
-            dependencies: ["KubernetesClient", "KubernetesSimulator", "KubernetesModel", "SimulatorPKI"]
+            dependencies: [
+                "KubernetesClient", "KubernetesSimulator", "KubernetesModel", "PullKeeperCore", "SimulatorPKI",
+            ]
         ),
         .testTarget(
             name: "KubernetesSimulatorTests",

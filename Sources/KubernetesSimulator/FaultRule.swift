@@ -1,3 +1,4 @@
+import PullKeeperCore
 import Synchronization
 
 /// A fault to inject into matching requests.
@@ -55,19 +56,19 @@ struct FaultDecision: Sendable {
 final class FaultInjector: Sendable {
     private struct State {
         var rules: [FaultRule] = []
-        var seed: UInt64
+        var random: SplitMix64
     }
 
     private let state: Mutex<State>
 
     init(seed: UInt64) {
-        state = Mutex(State(seed: seed))
+        state = Mutex(State(random: SplitMix64(seed: seed)))
     }
 
     func set(_ rules: [FaultRule], seed: UInt64?) {
         state.withLock { state in
             state.rules = rules
-            if let seed { state.seed = seed }
+            if let seed { state.random = SplitMix64(seed: seed) }
         }
     }
 
@@ -88,9 +89,9 @@ final class FaultInjector: Sendable {
                 if let drop = rule.dropWatchAfter { decision.dropWatchAfter = drop }
                 if rule.stallWatches { decision.stallWatch = true }
                 if decision.error == nil, rule.errorRate > 0, !rule.errorCodes.isEmpty {
-                    let draw = Double(Self.next(&state.seed) >> 11) / Double(1 << 53)
+                    let draw = Double(state.random.next() >> 11) / Double(1 << 53)
                     if draw < rule.errorRate {
-                        let pick = Int(Self.next(&state.seed) % UInt64(rule.errorCodes.count))
+                        let pick = Int(state.random.next() % UInt64(rule.errorCodes.count))
                         decision.error = .injected(code: rule.errorCodes[pick], retryAfter: rule.retryAfterSeconds)
                     }
                 }
@@ -98,13 +99,5 @@ final class FaultInjector: Sendable {
             state.rules.removeAll { $0.remaining == 0 }
             return decision
         }
-    }
-
-    private static func next(_ seed: inout UInt64) -> UInt64 {
-        seed &+= 0x9E37_79B9_7F4A_7C15
-        var z = seed
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

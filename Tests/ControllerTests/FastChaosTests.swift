@@ -20,7 +20,7 @@ extension SimulatedTime {
                 let names = (0..<300).map { "chaos-\($0)" }
                 let foreign = try ChaosRun(namespaces: names.count).seed(world.sim, names: names)
                 let capture = LogCapture()
-                let faults = Mutex((injected: 0, random: SplitMix(seed: 0xC4A05), on: true))
+                let faults = Mutex((injected: 0, random: SplitMix64(seed: 0xC4A05), on: true))
                 let codes = [500, 503, 429]
                 world.kube.intercept { call in
                     guard ["create", "update", "patch", "delete"].contains(call.verb) else { return .proceed }
@@ -81,20 +81,5 @@ extension SimulatedTime {
                 #expect(injected > 300)
             }
         }
-    }
-}
-
-/// A small deterministic random source (SplitMix64) for fault injection.
-struct SplitMix: Sendable {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KubernetesClient
 import KubernetesModel
 import KubernetesSimulator
+import PullKeeperCore
 import Testing
 
 @Suite("HTTPKubernetesClient watches against the simulator over HTTPS")
@@ -78,7 +79,7 @@ struct ClientWatchTests {
             let writerDone = Locked(false)
             // In-process writes: each returns the stored object with its resourceVersion, the expected event.
             let writer = Task {
-                var random = SeededGenerator(seed: 7)
+                var random = SplitMix64(seed: 7)
                 for index in 0..<300 {
                     let name = "s\(Int.random(in: 0..<40, using: &random))"
                     let type: String

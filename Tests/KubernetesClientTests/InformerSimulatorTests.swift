@@ -50,7 +50,7 @@ struct InformerSimulatorTests {
 
     /// The namespaces a test created and has not deleted, and the counter for new names.
     struct Fixture {
-        var random: SeededGenerator
+        var random: SplitMix64
         var names: [String] = []
         var created = 0
 
@@ -85,7 +85,7 @@ struct InformerSimulatorTests {
     func convergesUnderChurn() async throws {
         try await SimulatedCluster.with({ $0.bookmarkInterval = .milliseconds(200) }) { cluster in
             let simulator = cluster.simulator
-            var fixture = Fixture(random: SeededGenerator(seed: 0x1000))
+            var fixture = Fixture(random: SplitMix64(seed: 0x1000))
             for _ in 0..<1000 { try fixture.create(in: simulator) }
             // Watches also end on their own every 700 ms, as idle connections through a load balancer do.
             simulator.addFault(

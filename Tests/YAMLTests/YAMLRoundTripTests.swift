@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 import Testing
 import YAML
 
@@ -7,7 +8,7 @@ import YAML
 @Suite struct YAMLRoundTripTests {
     @Test(arguments: 0..<300)
     func randomTreeSurvivesEmitAndParse(seed: Int) throws {
-        var generator = SeededGenerator(seed: UInt64(seed) &+ 0x9E37_79B9)
+        var generator = SplitMix64(seed: UInt64(seed) &+ 0x9E37_79B9)
         let tree = RandomTree.node(depth: 0, using: &generator)
         let text = try YAML.emit(tree)
         let parsed = try #require(try YAML.parseDocument(text), "no document in:\n\(text)")
@@ -18,7 +19,7 @@ import YAML
     }
 
     @Test func streamOfDocumentsRoundTrips() throws {
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let documents = (0..<5).map { _ in RandomTree.node(depth: 1, using: &generator) }
         let parsed = try YAML.parse(try YAML.emit(documents))
         #expect(parsed.map(\.styleless) == documents.map(\.styleless))
@@ -51,12 +52,12 @@ enum RandomTree {
         "@", "`", "?", "<<", "=", "inf", ".",
     ]
 
-    static func string(using generator: inout SeededGenerator) -> String {
+    static func string(using generator: inout SplitMix64) -> String {
         let length = Int.random(in: 0...6, using: &generator)
         return (0..<length).map { _ in alphabet.randomElement(using: &generator) ?? "" }.joined()
     }
 
-    static func node(depth: Int, using generator: inout SeededGenerator) -> YAMLNode {
+    static func node(depth: Int, using generator: inout SplitMix64) -> YAMLNode {
         let choice = depth >= 4 ? 0 : Int.random(in: 0...2, using: &generator)
         switch choice {
         case 0:
@@ -74,19 +75,6 @@ enum RandomTree {
             }
             return .mapping(pairs)
         }
-    }
-}
-
-/// SplitMix64: deterministic, so a failing seed can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
