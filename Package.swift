@@ -144,6 +144,9 @@ let package = Package(
                 "Controller", "Reconciler", "PullKeeperConfig", "PullKeeperConfigLoader", "PullKeeperCore",
                 "KubernetesModel", "KubernetesClient", "KubernetesSimulator", "AzureSimulator", "SimulatorPKI",
                 "AzureAuth", "PullKeeperTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -54,7 +54,7 @@ public final class HTTPKubernetesClient: KubernetesClient {
         try await httpClient.shutdown()
     }
 
-    static func makeTLS(
+    package static func makeTLS(
         _ configuration: KubernetesClientConfiguration, clientCertificatePEM: String?, clientKeyPEM: String?
     ) throws -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()

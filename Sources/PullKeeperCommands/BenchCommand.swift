@@ -63,6 +63,28 @@ public struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Chaos: write the controller's debug log here.")
     var chaosLog: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Run initial sync (next to a baseline client making the same writes), steady state and restart against "
+                + "this real cluster instead of the simulator. It creates 2 × --namespaces + 1 namespaces and "
+                + "deletes none: use a throwaway cluster (scripts/bench-real starts one).",
+            valueName: "file"))
+    var kubeconfig: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --kubeconfig: also report this process's CPU per scenario (repeatable), e.g. kube-apiserver=1234.",
+            valueName: "name=pid"))
+    var measureProcess: [String] = []
+
+    @Option(help: "Routine success Events (events.routine in the config): on or off.")
+    var routineEvents = "on"
+
+    @Option(
+        parsing: .singleValue,
+        help: ArgumentHelp("With --kubeconfig: an extra argument for `pullkeeper run` (repeatable).", valueName: "arg"))
+    var controllerArgument: [String] = []
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -79,10 +101,27 @@ public struct BenchCommand: AsyncParsableCommand {
         if let waveLifetime, waveLifetime < 10 {
             throw ValidationError("--wave-lifetime must be at least 10 seconds")
         }
+        guard ["on", "off"].contains(routineEvents) else {
+            throw ValidationError("--routine-events must be on or off")
+        }
+        _ = try measuredProcesses()
         let known: Set<String> = ["initial-sync", "steady-state", "restart", "refresh-wave"]
         for name in selected where !known.contains(name) {
             throw ValidationError("unknown scenario \(name) (known: \(known.sorted().joined(separator: ", ")))")
         }
+    }
+
+    /// `--measure-process` values as name → pid.
+    func measuredProcesses() throws -> [String: Int32] {
+        var result: [String: Int32] = [:]
+        for value in measureProcess {
+            let parts = value.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty, let pid = Int32(parts[1]), pid > 0 else {
+                throw ValidationError("--measure-process \(value): expected NAME=PID")
+            }
+            result[String(parts[0])] = pid
+        }
+        return result
     }
 
     var selected: [String] {
@@ -92,9 +131,20 @@ public struct BenchCommand: AsyncParsableCommand {
     public func run() async throws {
         let keys = try AzureSimulatorKeys.generate()
         let quiet = json
-        let bench = Bench(
+        if let kubeconfig {
+            let bench = RealBench(
+                kubeconfig: kubeconfig, namespaces: namespaces, workers: workers,
+                steady: .milliseconds(Int64(steadySeconds * 1000)), routineEvents: routineEvents == "on",
+                measured: try measuredProcesses(), controllerArguments: controllerArgument, keys: keys,
+                progress: { line in if !quiet { print(line) } })
+            let report = try await bench.run()
+            print(json ? try report.json() : report.table())
+            return
+        }
+        var bench = Bench(
             namespaces: namespaces, identities: identities, registries: registries, workers: workers,
             keys: keys, progress: { line in if !quiet { print(line) } })
+        if routineEvents == "off" { bench.configExtra = "events: {routine: false}\n" }
         if chaos {
             let timing = chaosTiming
             var run = ChaosRun(

@@ -24,6 +24,8 @@ package struct Bench: Sendable {
     package var workers: Int
     package var keys: AzureSimulatorKeys
     package var progress: @Sendable (String) -> Void
+    /// Top-level YAML lines appended to the controller's config (e.g. `events: {routine: false}`).
+    package var configExtra = ""
 
     package var names: [String] { (0..<namespaces).map { "bench-\($0)" } }
 
@@ -68,7 +70,8 @@ package struct Bench: Sendable {
     package func makeWorld(lifetime: Duration, tag: String) async throws -> BenchWorld {
         let directory = NSTemporaryDirectory() + "pullkeeper-bench-\(tag)-\(UUID().uuidString.prefix(8))"
         let world = try await BenchWorld.start(
-            identities: identities, registries: registries, lifetime: lifetime, keys: keys, directory: directory)
+            identities: identities, registries: registries, lifetime: lifetime, keys: keys, directory: directory,
+            configExtra: configExtra)
         try world.seed(namespaces: namespaces)
         return world
     }

@@ -34,7 +34,8 @@ package final class BenchWorld: Sendable {
     }
 
     package static func start(
-        identities: Int, registries: Int, lifetime: Duration, keys: AzureSimulatorKeys, directory: String
+        identities: Int, registries: Int, lifetime: Duration, keys: AzureSimulatorKeys, directory: String,
+        configExtra: String = ""
     ) async throws -> BenchWorld {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var kubeConfiguration = KubernetesSimulator.Configuration()
@@ -42,54 +43,15 @@ package final class BenchWorld: Sendable {
         kubeConfiguration.auditLimit = 1000
         kubeConfiguration.historyLimit = 30_000
         let kube = try KubernetesSimulator(configuration: kubeConfiguration)
-        var azureConfiguration = AzureSimulator.Configuration(registryListeners: registries)
-        azureConfiguration.lifetimes = .init(
-            entra: lifetime, managedIdentity: lifetime, refresh: lifetime, access: lifetime)
-        let azure = try AzureSimulator(configuration: azureConfiguration, keys: keys)
         try await kube.start()
-        try await azure.start()
-        let tenant = UUID().uuidString.lowercased()
-        azure.addTenant(tenant)
-        let hosts = azure.registryListenerHosts
-        for host in hosts { azure.addRegistry(host) }
-        let caPath = directory + "/ca.pem"
-        try azure.writeCACertificate(to: caPath)
-        var names: [String] = []
-        var config = """
-            cloud: custom
-            authorityHost: "\(azure.authorityHost)"
-            caFile: "\(caPath)"
-            registries:
-
-            """
-        for host in hosts {
-            config += "  - loginServer: \"\(host)\"\n    authEndpoint: \"\(azure.registryAuthEndpoint)\"\n"
-        }
-        config += "defaultIdentity: bench-0\nrefresh: {fraction: 0.5, jitter: 0.1, resync: 10m}\nidentities:\n"
-        for index in 0..<identities {
-            let clientID = UUID().uuidString.lowercased()
-            let secret = UUID().uuidString
-            _ = try azure.addApplication(tenant: tenant, clientID: clientID)
-            try azure.addClientSecret(tenant: tenant, clientID: clientID, secret: secret)
-            for host in hosts { try azure.assignRole(.acrPull, principal: clientID, registry: host) }
-            let secretFile = directory + "/identity-\(index).secret"
-            try writePrivateFile(secret, to: secretFile)
-            config += """
-                  - name: bench-\(index)
-                    servicePrincipal: {tenantID: "\(tenant)", clientID: "\(clientID)", clientSecretFile: "\(secretFile)"}
-                    namespaces: ["*"]
-                    registries: [\(hosts.map { "\"\($0)\"" }.joined(separator: ", "))]
-
-                """
-            names.append("bench-\(index)")
-        }
-        let configPath = directory + "/config.yaml"
-        try writePrivateFile(config, to: configPath)
+        let azure = try await BenchAzure.start(
+            identities: identities, registries: registries, lifetime: lifetime, keys: keys, directory: directory,
+            configExtra: configExtra)
         let kubeconfigPath = directory + "/kubeconfig"
         try writePrivateFile(kube.kubeconfig(), to: kubeconfigPath)
         return BenchWorld(
-            kube: kube, azure: azure, registries: hosts, identityNames: names, directory: directory,
-            kubeconfigPath: kubeconfigPath, configPath: configPath)
+            kube: kube, azure: azure.simulator, registries: azure.registries, identityNames: azure.identityNames,
+            directory: directory, kubeconfigPath: kubeconfigPath, configPath: azure.configPath)
     }
 
     /// Namespace `k` uses identity `k % I` and registry `(k / I) % R`, so every identity × registry is used.

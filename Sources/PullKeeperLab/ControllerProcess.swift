@@ -9,14 +9,17 @@ package final class ControllerProcess: @unchecked Sendable {
     /// Where the child's stderr goes (warnings and errors only: `--log-level warning`), when given.
     package let logPath: String?
 
-    package init(kubeconfig: String, config: String, workers: Int, once: Bool = false, log: String? = nil) throws {
+    package init(
+        kubeconfig: String, config: String, workers: Int, once: Bool = false, log: String? = nil,
+        arguments: [String] = []
+    ) throws {
         logPath = log
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments =
             [
                 "run", "--kubeconfig", kubeconfig, "--config", config, "--metrics-address", "off", "--health-address",
                 "off", "--workers", "\(workers)", "--kube-qps", "0", "--log-level", "warning",
-            ] + (once ? ["--once"] : [])
+            ] + (once ? ["--once"] : []) + arguments
         process.standardOutput = FileHandle.nullDevice
         if let log, FileManager.default.createFile(atPath: log, contents: nil),
             let handle = FileHandle(forWritingAtPath: log)
@@ -56,15 +59,7 @@ package final class ControllerProcess: @unchecked Sendable {
     }
 
     /// User + system CPU seconds of the child so far (`/proc/<pid>/stat` fields 14 and 15).
-    package var cpuSeconds: Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = text.lastIndex(of: ")")
-        else { return 0 }
-        // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
+    package var cpuSeconds: Double { ProcessStats.cpuSeconds(pid: pid) ?? 0 }
 
     /// SIGTERM, then waits for the exit; returns the exit code.
     @discardableResult

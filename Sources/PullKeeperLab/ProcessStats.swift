@@ -10,6 +10,18 @@ package enum ProcessStats {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    /// User + system CPU seconds of another process so far (`/proc/<pid>/stat` fields 14 and 15); nil when it is
+    /// gone or unreadable.
+    package static func cpuSeconds(pid: Int32) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return nil }
+        // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Peak resident set size since start (or since `resetPeak()`), in bytes: `VmHWM` of /proc/self/status.
     package static func peakRSSBytes() -> Int? { statusField("VmHWM") }
 
