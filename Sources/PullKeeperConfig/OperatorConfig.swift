@@ -26,6 +26,8 @@ public struct OperatorConfig: Sendable, Hashable {
     public var selfCheck: Bool
     /// Network timeouts, and how long a credential may stay pending before it is reported as failing.
     public var timeouts: Timeouts
+    /// Which Kubernetes Events are recorded (`events.routine`: the Normal Events of routine successful writes).
+    public var events: EventPolicy
     public var identities: [IdentityConfig]
 
     public init(
@@ -46,6 +48,7 @@ public struct OperatorConfig: Sendable, Hashable {
         refresh: RefreshPolicy = RefreshPolicy(),
         selfCheck: Bool = true,
         timeouts: Timeouts = Timeouts(),
+        events: EventPolicy = EventPolicy(),
         identities: [IdentityConfig] = []
     ) {
         self.cloud = cloud
@@ -65,6 +68,7 @@ public struct OperatorConfig: Sendable, Hashable {
         self.refresh = refresh
         self.selfCheck = selfCheck
         self.timeouts = timeouts
+        self.events = events
         self.identities = identities
     }
 
@@ -229,6 +233,19 @@ public struct Timeouts: Sendable, Hashable {
         self.imds = imds
         self.registry = registry
         self.pending = pending
+    }
+}
+
+/// `events`: which Kubernetes Events pullkeeper records (PRODUCT.md §5).
+public struct EventPolicy: Sendable, Hashable {
+    /// The Normal Events announcing a routine successful write: `SecretCreated`, `SecretRefreshed`,
+    /// `ServiceAccountPatched` (the reconciler's `Decision.writeEvent`). Off, those writes leave no Event (one API
+    /// write fewer each: a quarter of an initial sync's writes); their log line, metrics and `pullkeeper status`
+    /// stay. Warning Events and every other Normal Event (`PodRestarted`) are recorded whatever this says.
+    public var routine: Bool
+
+    public init(routine: Bool = true) {
+        self.routine = routine
     }
 }
 

@@ -6,7 +6,7 @@ enum ConfigValidator {
     static let topLevelKeys = [
         "cloud", "authorityHost", "registrySuffixes", "registries", "caFile", "tokenAudience", "defaultIdentity",
         "secretName", "serviceAccounts", "excludeNamespaces", "namespaceSelector", "attach", "repairPods",
-        "repairPodsPerMinute", "refresh", "selfCheck", "timeouts", "identities",
+        "repairPodsPerMinute", "refresh", "selfCheck", "timeouts", "events", "identities",
     ]
 
     static func read(_ root: YAMLNode, reader: inout ConfigReader) -> OperatorConfig {
@@ -98,6 +98,7 @@ enum ConfigValidator {
         if let node = fields["refresh"] { config.refresh = readRefresh(node, reader: &reader) }
         if let node = fields["selfCheck"], let value = reader.bool(node, "selfCheck") { config.selfCheck = value }
         if let node = fields["timeouts"] { config.timeouts = readTimeouts(node, reader: &reader) }
+        if let node = fields["events"] { config.events = readEvents(node, reader: &reader) }
         if let node = fields["identities"] {
             config.identities = IdentityValidator.readAll(node, config: config, reader: &reader)
         }
@@ -217,6 +218,13 @@ enum ConfigValidator {
             }
         }
         return timeouts
+    }
+
+    static func readEvents(_ node: YAMLNode, reader: inout ConfigReader) -> EventPolicy {
+        var events = EventPolicy()
+        guard let fields = reader.mapping(node, "events", allowed: ["routine"]) else { return events }
+        if let node = fields["routine"], let value = reader.bool(node, "events.routine") { events.routine = value }
+        return events
     }
 
     static func readNamespaceSelector(_ node: YAMLNode, reader: inout ConfigReader) -> NamespaceSelector? {

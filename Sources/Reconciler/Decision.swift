@@ -125,8 +125,8 @@ public struct Decision: Sendable, Hashable {
     public var action: Action
     /// Events about the request itself (refusals, failures): recorded whatever the write does.
     public var events: [EventNote]
-    /// The Normal Event announcing the write (`SecretCreated`, `SecretRefreshed`, `ServiceAccountPatched`):
-    /// recorded only once the write succeeded.
+    /// The Normal Event announcing a routine write (`SecretCreated`, `SecretRefreshed`, `ServiceAccountPatched`):
+    /// recorded only once the write succeeded; always nil with the config's `events.routine: false`.
     public var writeEvent: EventNote?
     public var requeue: Requeue
     public var state: NamespaceState

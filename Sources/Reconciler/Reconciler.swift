@@ -15,6 +15,14 @@ public struct Reconciler: Sendable {
     }
 
     public func decide(_ input: ReconcileInput) -> Decision {
+        var decision = decision(for: input)
+        // `events.routine: false`: the write's own Normal Event (SecretCreated, SecretRefreshed,
+        // ServiceAccountPatched) is dropped here, the one place it is filtered; Warnings and `events` stay.
+        if !config.events.routine { decision.writeEvent = nil }
+        return decision
+    }
+
+    private func decision(for input: ReconcileInput) -> Decision {
         guard let namespace = input.namespace, !namespace.terminating else {
             return Decision(.none, state: .notManaged)
         }

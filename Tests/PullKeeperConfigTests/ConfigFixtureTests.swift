@@ -30,6 +30,8 @@ import Testing
         // The example spells out the default timeouts (issue 20).
         #expect(config.timeouts == Timeouts())
         #expect(config.timeouts.registry == .seconds(8) && config.timeouts.pending == .seconds(30))
+        // It spells out the default events.routine too.
+        #expect(config.events == EventPolicy(routine: true))
         // Every identity names its namespaces and registries; none serves every namespace.
         for identity in config.identities {
             #expect(!identity.namespaces.isEmpty && !identity.registries.isEmpty)

@@ -119,3 +119,34 @@ import Testing
             ])
     }
 }
+
+/// `events.routine` (issue "Scale"): the Normal Events of routine writes can be switched off.
+@Suite struct EventsConfigTests {
+    @Test(arguments: ["", "events:\n", "events: {}\n", "events:\n  routine: true\n"])
+    func routineEventsAreOnByDefault(text: String) throws {
+        #expect(try ConfigLoader.parse(text).events == EventPolicy(routine: true))
+    }
+
+    @Test(arguments: ["events:\n  routine: false\n", "events: {routine: false}\n"])
+    func routineEventsCanBeSwitchedOff(text: String) throws {
+        let loaded = try ConfigLoader.parseWithWarnings(text, file: "c.yaml")
+        #expect(!loaded.config.events.routine)
+        #expect(loaded.config == OperatorConfig(events: EventPolicy(routine: false)))
+        #expect(loaded.warnings.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("events:\n  routine: sometimes\n", "c.yaml:2:12: events.routine: must be true or false, found \"sometimes\""),
+        ("events:\n  routine: [false]\n", "c.yaml:2:12: events.routine: must be true or false, found a sequence"),
+        ("events: {routin: false}\n", "c.yaml:1:10: events: unknown key \"routin\" (did you mean \"routine\"?)"),
+        ("events: false\n", "c.yaml:1:9: events: must be a mapping, found a scalar"),
+    ])
+    func aWrongEventsSettingIsAnErrorWithItsPosition(text: String, expected: String) {
+        do {
+            _ = try ConfigLoader.parse(text, file: "c.yaml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.lines == [expected])
+        }
+    }
+}

@@ -510,3 +510,29 @@ import Testing
         #expect(Set(Self.scenarios.map(\.name)).count == Self.scenarios.count)
     }
 }
+
+/// `events.routine: false` (issue "Scale"): the same table decides the same, without the routine write's Normal
+/// Event; Warnings about the request (a failed registry next to a refreshed one) stay.
+extension ReconcilerScenarioTests {
+    static let quiet: Reconciler = {
+        var config = Fixture.config
+        config.events.routine = false
+        return Reconciler(config: config)
+    }()
+
+    @Test(arguments: scenarios)
+    func decidesWithoutRoutineEvents(_ scenario: Scenario) {
+        var expected = scenario.expected
+        expected.writeEvent = nil
+        #expect(Self.quiet.decide(scenario.input) == expected)
+    }
+
+    @Test func theTableCoversEveryRoutineEventAndAWarningBesideOne() {
+        let reasons = Set(Self.scenarios.compactMap(\.expected.writeEvent?.reason))
+        #expect(reasons == ["SecretCreated", "SecretRefreshed", "ServiceAccountPatched"])
+        #expect(
+            Self.scenarios.contains {
+                $0.expected.writeEvent != nil && $0.expected.events.contains { $0.kind == .warning }
+            })
+    }
+}
