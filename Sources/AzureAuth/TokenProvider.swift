@@ -236,7 +236,7 @@ public actor TokenProvider {
         for login in logins {
             hasher.update(data: Data("\(login.username)\u{0}\(login.password)\u{0}".utf8))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexEncoded
     }
 
     private func fetchEntra(

@@ -100,10 +100,12 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         self.canWrite = canWrite
         queue = WorkQueue(clock: clock)
         lastActivity = Mutex(clock.now())
+        // Every cache drops managedFields (never read; on a real API server often most of a Namespace's or a
+        // ServiceAccount's bytes); the Secret cache also drops the tokens (SecretRedaction).
         func informerOptions(labelSelector: String? = nil, resync: Duration? = nil) -> Informer<Namespace>.Options {
             .init(
                 labelSelector: labelSelector, watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout,
-                resyncPeriod: resync)
+                resyncPeriod: resync, transform: { $0.droppingManagedFields() })
         }
         namespaces = Informer(
             client: client, options: informerOptions(resync: config.refresh.resync), logger: logger, clock: clock)
@@ -115,7 +117,10 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
                 transform: SecretRedaction.redact),
             logger: logger, clock: clock)
         accounts = Informer(
-            client: client, options: .init(watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout),
+            client: client,
+            options: .init(
+                watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout,
+                transform: { $0.droppingManagedFields() }),
             logger: logger, clock: clock)
         repairQueue = WorkQueue(clock: clock)
         pods =
@@ -124,7 +129,7 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
                 client: client,
                 options: .init(
                     fieldSelector: Self.pendingPods, watchTimeout: options.watchTimeout,
-                    stallTimeout: options.stallTimeout),
+                    stallTimeout: options.stallTimeout, transform: { $0.droppingManagedFields() }),
                 logger: logger, clock: clock) : nil
     }
 
@@ -133,6 +138,12 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
 
     /// The managed Secrets as the controller's cache holds them (redacted: no token).
     package var cachedSecrets: [Secret] { secrets.cache.list() }
+
+    /// The metadata of every object the controller's caches hold (Namespaces, Secrets, ServiceAccounts, pods).
+    package var cachedMetadata: [ObjectMeta] {
+        namespaces.cache.list().map(\.metadata) + secrets.cache.list().map(\.metadata)
+            + accounts.cache.list().map(\.metadata) + (pods?.cache.list().map(\.metadata) ?? [])
+    }
 
     /// True once every cache holds its first list (the three, and Pending pods with pod repair).
     public var hasSynced: Bool {

@@ -39,6 +39,7 @@ public final class HTTPKubernetesClient: KubernetesClient {
         http.timeout = .init(connect: .init(configuration.connectTimeout), read: nil)
         http.dnsOverride = endpoint.dnsOverride
         http.decompression = .disabled
+        if configuration.http1Only { http.httpVersion = .http1Only }
         http.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxConnections))
         // A failed connect surfaces at once as a transport error that `retry` handles; with the pool's own

@@ -30,6 +30,9 @@ public struct KubernetesClientConfiguration: Sendable {
     public var burst: Int
     /// HTTP/1.1 connections kept to the API server (watches hold one each while they run).
     public var maxConnections: Int
+    /// Only HTTP/1.1, a pool of `maxConnections`; otherwise HTTP/2 when the server offers it by ALPN (one
+    /// connection, many streams: client-go's default), HTTP/1.1 when it does not.
+    public var http1Only: Bool
     /// Called once per HTTP attempt with verb, resource and code, for metrics.
     public var requestObserver: (@Sendable (KubernetesRequestRecord) -> Void)?
     /// `User-Agent` header.
@@ -54,6 +57,7 @@ public struct KubernetesClientConfiguration: Sendable {
         self.qps = 50
         self.burst = 100
         self.maxConnections = 16
+        self.http1Only = false
         self.requestObserver = nil
         self.userAgent = "pullkeeper"
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTLS
 import Logging
 import NIOSSL
+import PullKeeperCore
 import ServiceLifecycle
 import SimulatorPKI
 import Synchronization
@@ -138,7 +139,7 @@ public final class KubernetesSimulator: Service, Sendable {
 
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexEncoded
     }
 }
 

@@ -81,9 +81,15 @@ public struct BenchCommand: AsyncParsableCommand {
     var routineEvents = "on"
 
     @Option(
-        parsing: .singleValue,
-        help: ArgumentHelp("With --kubeconfig: an extra argument for `pullkeeper run` (repeatable).", valueName: "arg"))
+        parsing: .unconditionalSingleValue,
+        help: ArgumentHelp("An extra argument for the controller's `pullkeeper run` (repeatable).", valueName: "arg"))
     var controllerArgument: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Run this pullkeeper binary as the controller instead of this one (before/after comparisons with one "
+                + "harness; it must accept the config this bench writes).", valueName: "path"))
+    var controllerBinary: String?
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -135,7 +141,8 @@ public struct BenchCommand: AsyncParsableCommand {
             let bench = RealBench(
                 kubeconfig: kubeconfig, namespaces: namespaces, workers: workers,
                 steady: .milliseconds(Int64(steadySeconds * 1000)), routineEvents: routineEvents == "on",
-                measured: try measuredProcesses(), controllerArguments: controllerArgument, keys: keys,
+                measured: try measuredProcesses(), controllerArguments: controllerArgument,
+                controllerBinary: controllerBinary, keys: keys,
                 progress: { line in if !quiet { print(line) } })
             let report = try await bench.run()
             print(json ? try report.json() : report.table())
@@ -145,6 +152,8 @@ public struct BenchCommand: AsyncParsableCommand {
             namespaces: namespaces, identities: identities, registries: registries, workers: workers,
             keys: keys, progress: { line in if !quiet { print(line) } })
         if routineEvents == "off" { bench.configExtra = "events: {routine: false}\n" }
+        bench.controllerArguments = controllerArgument
+        bench.controllerBinary = controllerBinary
         if chaos {
             let timing = chaosTiming
             var run = ChaosRun(

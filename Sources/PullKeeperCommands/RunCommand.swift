@@ -54,6 +54,12 @@ public struct RunCommand: AsyncParsableCommand {
     @Option(help: "Burst above --kube-qps.")
     var kubeBurst = 100
 
+    @Flag(
+        help: ArgumentHelp(
+            "Speak only HTTP/1.1 to the API server (a pool of connections); by default HTTP/2 where the server "
+                + "offers it (one connection, many streams), as client-go does."))
+    var kubeHTTP1 = false
+
     @Option(
         help: ArgumentHelp(
             "Seconds between rights audits (0: none).",
@@ -133,6 +139,7 @@ public struct RunCommand: AsyncParsableCommand {
         var kubernetes = try cluster.load(environment: environment)
         kubernetes.qps = kubeQPS
         kubernetes.burst = kubeBurst
+        kubernetes.http1Only = kubeHTTP1
         let podName = environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName
         let instance = "\(podName)_\(UUID().uuidString.prefix(8).lowercased())"
         var election: ControllerRuntime.LeaderElection?

@@ -26,6 +26,10 @@ package struct Bench: Sendable {
     package var progress: @Sendable (String) -> Void
     /// Top-level YAML lines appended to the controller's config (e.g. `events: {routine: false}`).
     package var configExtra = ""
+    /// Extra arguments for `pullkeeper run`, and another pullkeeper binary to run as the controller (an A/B
+    /// comparison with the same harness).
+    package var controllerArguments: [String] = []
+    package var controllerBinary: String?
 
     package var names: [String] { (0..<namespaces).map { "bench-\($0)" } }
 
@@ -119,7 +123,8 @@ package struct Bench: Sendable {
         var results: [BenchResult] = []
         do {
             progress("initial sync ...")
-            let controller = try world.controller(workers: workers)
+            let controller = try world.controller(
+                workers: workers, arguments: controllerArguments, executable: controllerBinary)
             let window = Window(world, controller: controller)
             let synced = await waitForSync(world, controller: controller, timeout: .seconds(600))
             var initial = window.result("initial-sync", namespaces: namespaces, rate: true)
@@ -144,7 +149,8 @@ package struct Bench: Sendable {
             if wanted.contains("restart") {
                 progress("restart ...")
                 let restart = Window(world, controller: nil)
-                let second = try world.controller(workers: workers, once: true)
+                let second = try world.controller(
+                    workers: workers, once: true, arguments: controllerArguments, executable: controllerBinary)
                 // The child starts fresh: its whole life is the scenario (its CPU from zero, its peak from start).
                 var (peak, cpu) = (0, 0.0)
                 while second.isRunning {
@@ -170,7 +176,8 @@ package struct Bench: Sendable {
         progress("refresh wave: seeding \(namespaces) namespaces, tokens live \(Int(lifetime.seconds)) s ...")
         let world = try await makeWorld(lifetime: lifetime, tag: "wave")
         do {
-            let controller = try world.controller(workers: workers)
+            let controller = try world.controller(
+                workers: workers, arguments: controllerArguments, executable: controllerBinary)
             _ = await waitForSync(world, controller: controller, timeout: .seconds(600))
             let first = world.secretTimes()
             let window = Window(world, controller: controller)

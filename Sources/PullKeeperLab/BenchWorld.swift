@@ -74,10 +74,13 @@ package final class BenchWorld: Sendable {
     }
 
     /// `pullkeeper run` as a child process against this world, without client-side rate limit.
-    package func controller(workers: Int, once: Bool = false) throws -> ControllerProcess {
+    package func controller(
+        workers: Int, once: Bool = false, arguments: [String] = [], executable: String? = nil
+    ) throws -> ControllerProcess {
         try ControllerProcess(
             kubeconfig: kubeconfigPath, config: configPath, workers: workers, once: once,
-            log: directory + "/controller-\(UUID().uuidString.prefix(8)).log")
+            log: directory + "/controller-\(UUID().uuidString.prefix(8)).log", arguments: arguments,
+            executable: executable)
     }
 
     /// Successful writes (create, update, patch, delete) by resource, and every request by verb.

@@ -5,16 +5,18 @@ import Foundation
 package final class ControllerProcess: @unchecked Sendable {
     private let process = Process()
 
-    /// Starts `pullkeeper run` (this very binary) against `kubeconfig` with `config`.
+    /// Starts `pullkeeper run` (this very binary, or `executable`) against `kubeconfig` with `config`.
     /// Where the child's stderr goes (warnings and errors only: `--log-level warning`), when given.
     package let logPath: String?
 
     package init(
         kubeconfig: String, config: String, workers: Int, once: Bool = false, log: String? = nil,
-        arguments: [String] = []
+        arguments: [String] = [], executable: String? = nil
     ) throws {
         logPath = log
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.executableURL =
+            executable.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments =
             [
                 "run", "--kubeconfig", kubeconfig, "--config", config, "--metrics-address", "off", "--health-address",

@@ -13,7 +13,7 @@ import Synchronization
 package struct RealBench: Sendable {
     package init(
         kubeconfig: String, namespaces: Int, workers: Int, steady: Duration, routineEvents: Bool,
-        measured: [String: Int32], controllerArguments: [String], keys: AzureSimulatorKeys,
+        measured: [String: Int32], controllerArguments: [String], controllerBinary: String?, keys: AzureSimulatorKeys,
         progress: @escaping @Sendable (String) -> Void
     ) {
         self.kubeconfig = kubeconfig
@@ -23,6 +23,7 @@ package struct RealBench: Sendable {
         self.routineEvents = routineEvents
         self.measured = measured
         self.controllerArguments = controllerArguments
+        self.controllerBinary = controllerBinary
         self.keys = keys
         self.progress = progress
     }
@@ -37,6 +38,8 @@ package struct RealBench: Sendable {
     package var measured: [String: Int32]
     /// Extra arguments for `pullkeeper run`.
     package var controllerArguments: [String]
+    /// Another pullkeeper binary to run as the controller (an A/B comparison with the same harness).
+    package var controllerBinary: String?
     package var keys: AzureSimulatorKeys
     package var progress: @Sendable (String) -> Void
 
@@ -111,7 +114,8 @@ package struct RealBench: Sendable {
         func controller(once: Bool = false) throws -> ControllerProcess {
             try ControllerProcess(
                 kubeconfig: kubeconfig, config: azure.configPath, workers: workers, once: once,
-                log: directory + "/controller-\(UUID().uuidString.prefix(8)).log", arguments: controllerArguments)
+                log: directory + "/controller-\(UUID().uuidString.prefix(8)).log", arguments: controllerArguments,
+                executable: controllerBinary)
         }
 
         // Warm-up: one namespace synced by `run --once`; its Secret is the baseline's template (same size).

@@ -1,5 +1,6 @@
 import Foundation
 import PullKeeperConfig
+import PullKeeperCore
 
 /// Which service accounts get the Secret.
 public enum ServiceAccountSelection: Sendable, Hashable {
@@ -58,7 +59,7 @@ extension NamespaceRequest {
 
         // Newlines too: a YAML block scalar (`|`) ends the annotation with one.
         let requested = registriesText.split(separator: ",").map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            $0.trimmedWhitespace
         }.filter { !$0.isEmpty }
         if requested.isEmpty {
             invalid("\(SecretLayout.registriesAnnotation) names no registry")
@@ -69,7 +70,7 @@ extension NamespaceRequest {
         }
 
         let identityName =
-            annotations[SecretLayout.identityAnnotation]?.trimmingCharacters(in: .whitespacesAndNewlines)
+            annotations[SecretLayout.identityAnnotation]?.trimmedWhitespace
             ?? selectorIdentity ?? config.defaultIdentity
         var identity: IdentityConfig?
         if let identityName, !identityName.isEmpty {
@@ -86,7 +87,7 @@ extension NamespaceRequest {
         var selection =
             config.serviceAccounts.contains("*") ? ServiceAccountSelection.all : .named(config.serviceAccounts)
         if let text = annotations[SecretLayout.serviceAccountsAnnotation] {
-            let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
+            let names = text.split(separator: ",").map { $0.trimmedWhitespace }.filter {
                 !$0.isEmpty
             }
             if names == ["*"] {
@@ -109,7 +110,7 @@ extension NamespaceRequest {
 
         var attach = config.attach
         if let text = annotations[SecretLayout.attachAnnotation] {
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmedWhitespace
             if let mode = AttachMode(rawValue: trimmed) {
                 attach = mode
             } else {

@@ -27,12 +27,12 @@ public enum SecretLayout {
     public static func inputsHash(identity: String, registries: [String], scope: String?) -> String {
         let text =
             "identity=\(identity)\nregistries=\(registries.sorted().joined(separator: ","))\nscope=\(scope ?? "")"
-        return SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(text.utf8)).prefix(12).hexEncoded
     }
 
     /// Hash of a `.dockerconfigjson` payload, for `contentHashAnnotation`.
     public static func contentHash(_ data: Data) -> String {
-        SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: data).prefix(12).hexEncoded
     }
 
     /// RFC 3339 in UTC, whole seconds.

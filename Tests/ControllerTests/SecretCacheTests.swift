@@ -41,6 +41,11 @@ extension SimulatedTime {
                 #expect(tokens.count >= 2 && !tokens.contains("redacted"))
                 let cached = runtime.controller.cachedSecrets
                 #expect(cached.count == 5)
+                // Nor server-side apply's bookkeeping, which the simulator writes as kube-apiserver does.
+                #expect(await world.cluster.secret("team-0")?.metadata.extra["managedFields"] != nil)
+                let metadata = runtime.controller.cachedMetadata
+                #expect(metadata.count > 15)
+                #expect(metadata.allSatisfy { $0.extra["managedFields"] == nil })
                 for secret in cached {
                     for (key, value) in secret.data ?? [:] {
                         let text = String(decoding: value, as: UTF8.self)
