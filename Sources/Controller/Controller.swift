@@ -100,12 +100,10 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         self.canWrite = canWrite
         queue = WorkQueue(clock: clock)
         lastActivity = Mutex(clock.now())
-        // Every cache drops managedFields (never read; on a real API server often most of a Namespace's or a
-        // ServiceAccount's bytes); the Secret cache also drops the tokens (SecretRedaction).
         func informerOptions(labelSelector: String? = nil, resync: Duration? = nil) -> Informer<Namespace>.Options {
             .init(
                 labelSelector: labelSelector, watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout,
-                resyncPeriod: resync, transform: { $0.droppingManagedFields() })
+                resyncPeriod: resync)
         }
         namespaces = Informer(
             client: client, options: informerOptions(resync: config.refresh.resync), logger: logger, clock: clock)
@@ -119,8 +117,7 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
         accounts = Informer(
             client: client,
             options: .init(
-                watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout,
-                transform: { $0.droppingManagedFields() }),
+                watchTimeout: options.watchTimeout, stallTimeout: options.stallTimeout),
             logger: logger, clock: clock)
         repairQueue = WorkQueue(clock: clock)
         pods =
@@ -129,7 +126,7 @@ public final class Controller: ServiceLifecycle.Service, Sendable {
                 client: client,
                 options: .init(
                     fieldSelector: Self.pendingPods, watchTimeout: options.watchTimeout,
-                    stallTimeout: options.stallTimeout, transform: { $0.droppingManagedFields() }),
+                    stallTimeout: options.stallTimeout),
                 logger: logger, clock: clock) : nil
     }
 

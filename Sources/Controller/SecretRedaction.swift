@@ -13,7 +13,7 @@ enum SecretRedaction {
 
     /// The copy the cache keeps.
     @Sendable static func redact(_ secret: Secret) -> Secret {
-        var copy = secret.droppingManagedFields()
+        var copy = secret
         copy.stringData = nil
         guard let payload = secret.data?[SecretLayout.dockerConfigJSONKey] else {
             // No payload to read: the reconciler sees it missing; whatever else it holds is not kept.

@@ -49,15 +49,3 @@ public struct Typed<Resource: KubernetesResource>: Codable, Hashable, Sendable {
         try object.encode(to: encoder)
     }
 }
-
-extension KubernetesResource {
-    /// The object without `metadata.managedFields`: server-side apply's bookkeeping, which a controller never
-    /// reads and which is often the largest part of a small object (controller-runtime's caches drop it by
-    /// default). A PUT of such a copy leaves the server's managedFields as they are.
-    public func droppingManagedFields() -> Self {
-        guard metadata.extra["managedFields"] != nil else { return self }
-        var copy = self
-        copy.metadata.extra["managedFields"] = nil
-        return copy
-    }
-}

@@ -1,4 +1,8 @@
-/// Standard object metadata. Fields not modelled here are kept in `extra` and written back.
+/// Standard object metadata. Fields not modelled here are kept in `extra` and written back, except
+/// `managedFields`, which is skipped when decoding: server-side apply's bookkeeping, which pullkeeper never reads and
+/// which on a real API server is often the largest part of a Namespace or ServiceAccount (decoding it was a fifth
+/// of the controller's CPU in an initial sync, and it filled the caches). Writing an object without it is safe: the
+/// API server keeps the stored managedFields when a PUT or patch leaves them out.
 public struct ObjectMeta: Hashable, Sendable {
     public var name: String?
     public var generateName: String?
@@ -13,7 +17,7 @@ public struct ObjectMeta: Hashable, Sendable {
     public var annotations: [String: String]?
     public var ownerReferences: [OwnerReference]?
     public var finalizers: [String]?
-    /// Members this model does not declare (`managedFields`, ...), preserved verbatim.
+    /// Members this model does not declare (`selfLink`, future fields), preserved verbatim; never `managedFields`.
     public var extra: [String: JSONValue]
 
     public init(
@@ -41,7 +45,8 @@ extension ObjectMeta: Codable {
         case deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers
     }
 
-    static let known = Set(CodingKeys.allCases.map(\.rawValue))
+    /// The declared members, and `managedFields`, which is neither decoded nor kept.
+    static let known = Set(CodingKeys.allCases.map(\.rawValue) + ["managedFields"])
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

@@ -48,6 +48,9 @@ extension ObjectStore {
         for field in ["deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink"] {
             object.setValue(nil, at: ["metadata", field])
         }
+        object.setValue(
+            Self.managedFields(nil, writing: object, resource: resource, at: Self.timestamp(now())),
+            at: ["metadata", "managedFields"])
         state.put(
             object, storage: resource.storage, key: key, type: .added, previous: nil, revision: revision,
             historyLimit: configuration.historyLimit)

@@ -105,7 +105,14 @@ extension ObjectStore {
         if resource.keepsStatus && !statusOnly { desired["status"] = current["status"] }
         desired.setValue(.string(currentRevision), at: ["metadata", "resourceVersion"])
         // A no-op write keeps the revision and sends no event, as the real API server does.
-        if desired == current { return resource.view(current) }
+        var unchanged = current
+        unchanged.setValue(nil, at: ["metadata", "managedFields"])
+        if desired == unchanged { return resource.view(current) }
+        desired.setValue(
+            Self.managedFields(
+                current.value(at: ["metadata", "managedFields"]), writing: desired, resource: resource,
+                at: Self.timestamp(now())),
+            at: ["metadata", "managedFields"])
         if Self.specChanged(current, desired) {
             let generation = (current.value(at: ["metadata", "generation"])?.intValue ?? 1) + 1
             desired.setValue(.number(Double(generation)), at: ["metadata", "generation"])

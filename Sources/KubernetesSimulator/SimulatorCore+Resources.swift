@@ -30,7 +30,12 @@ extension SimulatorCore {
                 let response = try watchResponse(request, path: path, query: query, faults: decision)
                 return finish(response)
             }
-            return finish(try await perform(attributes.verb, request, path: path, query: query))
+            let manager = ObjectStore.fieldManager(
+                query: query["fieldManager"], userAgent: request.headers[.userAgent])
+            return finish(
+                try await ObjectStore.$fieldManager.withValue(manager) {
+                    try await perform(attributes.verb, request, path: path, query: query)
+                })
         } catch let error as APIError {
             return finish(.failure(error))
         } catch {

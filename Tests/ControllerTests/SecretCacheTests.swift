@@ -41,8 +41,9 @@ extension SimulatedTime {
                 #expect(tokens.count >= 2 && !tokens.contains("redacted"))
                 let cached = runtime.controller.cachedSecrets
                 #expect(cached.count == 5)
-                // Nor server-side apply's bookkeeping, which the simulator writes as kube-apiserver does.
-                #expect(await world.cluster.secret("team-0")?.metadata.extra["managedFields"] != nil)
+                // Nor server-side apply's bookkeeping, which the simulator keeps as kube-apiserver does.
+                let stored = try #require(world.sim.kubernetes.object(.secrets, namespace: "team-0", name: "acr-pull"))
+                #expect(stored.value(at: ["metadata", "managedFields"])?.arrayValue?.isEmpty == false)
                 let metadata = runtime.controller.cachedMetadata
                 #expect(metadata.count > 15)
                 #expect(metadata.allSatisfy { $0.extra["managedFields"] == nil })

@@ -13,27 +13,6 @@ struct ResourceMetadataTests {
         #expect(Namespace(metadata: ObjectMeta(name: "a")).key == "a")
     }
 
-    @Test("droppingManagedFields drops only metadata.managedFields; a PUT of the copy omits the member")
-    func droppingManagedFields() throws {
-        let json = Data(
-            #"""
-            {"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default","namespace":"a",
-             "resourceVersion":"7","annotations":{"x":"y"},"managedFields":[{"manager":"kubectl","operation":"Update",
-             "fieldsType":"FieldsV1","fieldsV1":{"f:metadata":{}}}],"selfLink":"/x"},
-             "imagePullSecrets":[{"name":"acr-pull"}]}
-            """#.utf8)
-        let account = try JSONDecoder().decode(ServiceAccount.self, from: json)
-        #expect(account.metadata.extra["managedFields"] != nil)
-        let light = account.droppingManagedFields()
-        #expect(light.metadata.extra["managedFields"] == nil)
-        #expect(light.metadata.extra["selfLink"] == .string("/x"))
-        #expect(light.metadata.annotations == ["x": "y"] && light.metadata.resourceVersion == "7")
-        #expect(light.imagePullSecrets == account.imagePullSecrets)
-        let encoded = String(decoding: try JSONEncoder().encode(light), as: UTF8.self)
-        #expect(!encoded.contains("managedFields") && encoded.contains("selfLink"))
-        #expect(light.droppingManagedFields() == light)
-    }
-
     @Test func deploymentEncodesIntOrStringAndKeywords() throws {
         let deployment = Deployment(
             metadata: ObjectMeta(name: "pullkeeper", namespace: "acr-system"),
