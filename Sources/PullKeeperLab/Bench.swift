@@ -39,6 +39,8 @@ package struct Bench: Sendable {
         let controller: ControllerProcess?
         let started = ContinuousClock.now
         let cpu: Double
+        /// This process's CPU (the simulators and the harness) when the window opened.
+        let ownCPU = ProcessStats.cpuSeconds()
 
         init(_ world: BenchWorld, controller: ControllerProcess?) {
             self.world = world
@@ -67,7 +69,8 @@ package struct Bench: Sendable {
                 exchanges: world.azure.requestCount(.exchange), expiredSecrets: expired,
                 peakRSSBytes: measured?.peakRSSBytes ?? 0,
                 cpuSeconds: (measured?.cpuSeconds ?? 0) - (controller == nil ? cpu : 0),
-                simulatorPeakRSSBytes: ProcessStats.peakRSSBytes() ?? 0)
+                simulatorPeakRSSBytes: ProcessStats.peakRSSBytes() ?? 0,
+                simulatorCPUSeconds: ProcessStats.cpuSeconds() - ownCPU)
         }
     }
 

@@ -20,6 +20,9 @@ package struct BenchResult: Encodable, Sendable {
     package var refreshSpreadSeconds: Double?
     /// Peak RSS of the benchmark's own process: both simulators and the measuring harness.
     package var simulatorPeakRSSBytes: Int
+    /// CPU seconds of the benchmark's own process in the scenario: the simulators (which share the two cores with
+    /// the controller) and the measuring harness.
+    package var simulatorCPUSeconds: Double
     /// Initial sync only: seconds from start until a namespace is usable (its Secret written and its service
     /// account patched), median and 99th percentile, and the median as a share of the sync's wall time.
     package var timeToUsableP50Seconds: Double?
@@ -29,7 +32,8 @@ package struct BenchResult: Encodable, Sendable {
     package enum CodingKeys: String, CodingKey {
         case name, namespaces, wallSeconds, namespacesPerSecond, writes, requestsByVerb, entraRequests, exchanges
         case expiredSecrets, peakRSSBytes, cpuSeconds, peakWritesPerSecond, refreshSpreadSeconds
-        case simulatorPeakRSSBytes, timeToUsableP50Seconds, timeToUsableP99Seconds, usableMedianShare
+        case simulatorPeakRSSBytes, simulatorCPUSeconds, timeToUsableP50Seconds, timeToUsableP99Seconds,
+            usableMedianShare
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -48,6 +52,7 @@ package struct BenchResult: Encodable, Sendable {
         try container.encodeIfPresent(peakWritesPerSecond, forKey: .peakWritesPerSecond)
         try container.encodeIfPresent(refreshSpreadSeconds.map(Self.rounded), forKey: .refreshSpreadSeconds)
         try container.encode(simulatorPeakRSSBytes, forKey: .simulatorPeakRSSBytes)
+        try container.encode(Self.rounded(simulatorCPUSeconds), forKey: .simulatorCPUSeconds)
         try container.encodeIfPresent(timeToUsableP50Seconds.map(Self.rounded), forKey: .timeToUsableP50Seconds)
         try container.encodeIfPresent(timeToUsableP99Seconds.map(Self.rounded), forKey: .timeToUsableP99Seconds)
         try container.encodeIfPresent(usableMedianShare.map(Self.rounded), forKey: .usableMedianShare)
@@ -96,7 +101,7 @@ package struct BenchReport: Encodable, Sendable {
     package func table() -> String {
         let header = [
             "scenario", "namespaces", "wall s", "ns/s", "writes", "entra", "exchanges", "expired", "peak RSS MB",
-            "CPU s", "requests by verb",
+            "CPU s", "simulator CPU s", "requests by verb",
         ]
         var rows = [header]
         for result in scenarios {
@@ -106,7 +111,7 @@ package struct BenchReport: Encodable, Sendable {
                 result.namespacesPerSecond.map { String(format: "%.0f", $0) } ?? "-", "\(result.writes)",
                 "\(result.entraRequests)", "\(result.exchanges)", "\(result.expiredSecrets)",
                 String(format: "%.1f", Double(result.peakRSSBytes) / 1_048_576),
-                String(format: "%.2f", result.cpuSeconds),
+                String(format: "%.2f", result.cpuSeconds), String(format: "%.2f", result.simulatorCPUSeconds),
                 verbs.joined(separator: " "),
             ])
         }
