@@ -94,13 +94,19 @@ package final class BaselineClient: Sendable {
     package func serverWrites(
         resources: Set<String> = ["secrets", "serviceaccounts", "events"]
     ) async throws -> [String: Int] {
-        let text = String(buffer: try await send(.GET, "/metrics", accept: "text/plain"))
+        Self.writes(
+            metrics: String(buffer: try await send(.GET, "/metrics", accept: "text/plain")), resources: resources)
+    }
+
+    /// The successful writes of `resources` in a Prometheus text exposition of `apiserver_request_total`, by
+    /// "verb resource"; subresources (`pods/eviction`, `status`) are not counted.
+    package static func writes(metrics text: String, resources: Set<String>) -> [String: Int] {
         var total: [String: Double] = [:]
         for line in text.split(separator: "\n") where line.hasPrefix("apiserver_request_total{") {
             guard let close = line.lastIndex(of: "}"),
                 let value = Double(line[line.index(after: close)...].trimmingCharacters(in: .whitespaces))
             else { continue }
-            let labels = Self.labels(line[line.index(line.startIndex, offsetBy: 24)..<close])
+            let labels = labels(line[line.index(line.startIndex, offsetBy: 24)..<close])
             guard let resource = labels["resource"], resources.contains(resource),
                 labels["subresource", default: ""].isEmpty,
                 ["POST", "PUT", "PATCH", "DELETE"].contains(labels["verb"] ?? ""),
