@@ -155,15 +155,10 @@ package struct Bench: Sendable {
                 let second = try world.controller(
                     workers: workers, once: true, arguments: controllerArguments, executable: controllerBinary)
                 // The child starts fresh: its whole life is the scenario (its CPU from zero, its peak from start).
-                var (peak, cpu) = (0, 0.0)
-                while second.isRunning {
-                    peak = max(peak, second.peakRSSBytes ?? 0)
-                    cpu = max(cpu, second.cpuSeconds)
-                    try? await Task.sleep(for: .milliseconds(20))
-                }
+                let sampled = await second.waitSampling()
                 var result = restart.result("restart", namespaces: namespaces, rate: true, controller: second)
-                result.peakRSSBytes = max(peak, result.peakRSSBytes)
-                result.cpuSeconds = max(cpu, result.cpuSeconds)
+                result.peakRSSBytes = max(sampled.peakRSSBytes, result.peakRSSBytes)
+                result.cpuSeconds = max(sampled.cpuSeconds, result.cpuSeconds)
                 results.append(result)
             }
         } catch {

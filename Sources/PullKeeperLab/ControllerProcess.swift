@@ -43,22 +43,11 @@ package final class ControllerProcess: @unchecked Sendable {
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
-    /// Resets the peak RSS to the current one (Linux `clear_refs` 5).
-    package func resetPeak() {
-        guard let handle = FileHandle(forWritingAtPath: "/proc/\(pid)/clear_refs") else { return }
-        handle.write(Data("5".utf8))
-        try? handle.close()
-    }
+    /// Resets the peak RSS to the current one.
+    package func resetPeak() { ProcessStats.resetPeak(pid: pid) }
 
     /// `VmHWM` of the child, in bytes.
-    package var peakRSSBytes: Int? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let number = line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first
-            return number.flatMap { Int($0) }.map { $0 * 1024 }
-        }
-        return nil
-    }
+    package var peakRSSBytes: Int? { ProcessStats.peakRSSBytes(pid: pid) }
 
     /// User + system CPU seconds of the child so far (`/proc/<pid>/stat` fields 14 and 15).
     package var cpuSeconds: Double { ProcessStats.cpuSeconds(pid: pid) ?? 0 }
@@ -74,5 +63,17 @@ package final class ControllerProcess: @unchecked Sendable {
     package func waitForExit() async -> Int32 {
         while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         return process.terminationStatus
+    }
+
+    /// Waits for the child to end by itself, sampling it meanwhile: its peak RSS and CPU seconds over its whole
+    /// life (/proc forgets both once it has exited), and its exit code.
+    package func waitSampling() async -> (exit: Int32, peakRSSBytes: Int, cpuSeconds: Double) {
+        var (peak, cpu) = (0, 0.0)
+        while process.isRunning {
+            peak = max(peak, peakRSSBytes ?? 0)
+            cpu = max(cpu, cpuSeconds)
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return (process.terminationStatus, peak, cpu)
     }
 }

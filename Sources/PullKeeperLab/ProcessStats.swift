@@ -22,21 +22,25 @@ package enum ProcessStats {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    /// Peak resident set size since start (or since `resetPeak()`), in bytes: `VmHWM` of /proc/self/status.
-    package static func peakRSSBytes() -> Int? { statusField("VmHWM") }
+    /// Peak resident set size since start (or since `resetPeak`), in bytes: `VmHWM` of /proc/PID/status (this
+    /// process without a pid).
+    package static func peakRSSBytes(pid: Int32? = nil) -> Int? { statusField("VmHWM", pid: pid) }
 
     /// Current resident set size in bytes (`VmRSS`).
-    package static func rssBytes() -> Int? { statusField("VmRSS") }
+    package static func rssBytes() -> Int? { statusField("VmRSS", pid: nil) }
 
     /// Resets the peak to the current RSS (Linux `clear_refs` value 5), so each scenario reports its own peak.
-    package static func resetPeak() {
-        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
+    package static func resetPeak(pid: Int32? = nil) {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/\(pid.map(String.init) ?? "self")/clear_refs") else {
+            return
+        }
         handle.write(Data("5".utf8))
         try? handle.close()
     }
 
-    private static func statusField(_ name: String) -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    private static func statusField(_ name: String, pid: Int32?) -> Int? {
+        let path = "/proc/\(pid.map(String.init) ?? "self")/status"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
             let number = line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces).split(separator: " ").first
             return number.flatMap { Int($0) }.map { $0 * 1024 }

@@ -81,7 +81,8 @@ package struct RealBench: Sendable {
                 defer { group.cancelAll() }
                 tracker.start(client: harness, logger: logger, in: &group)
                 return try await measure(
-                    harness: harness, baseline: baseline, azure: azure, tracker: tracker, directory: directory)
+                    harness: harness, baseline: baseline, azure: azure, tracker: tracker, directory: directory,
+                    server: configuration.server)
             }
             await finish(harness: harness, baseline: baseline, azure: azure, directory: directory)
             return report
@@ -102,7 +103,7 @@ package struct RealBench: Sendable {
 
     private func measure(
         harness: HTTPKubernetesClient, baseline: BaselineClient, azure: BenchAzure, tracker: UsableTracker,
-        directory: String
+        directory: String, server: String
     ) async throws -> RealBenchReport {
         let run = String(UInt32.random(in: 0..<UInt32.max), radix: 36)
         let ours = (0..<namespaces).map { "pk-\(run)-\($0)" }
@@ -144,29 +145,19 @@ package struct RealBench: Sendable {
         try await tracker.waitForAccounts(ours + theirs, timeout: .seconds(600))
 
         progress("baseline: the same writes for \(namespaces) namespaces, \(workers) at a time ...")
-        var writes = try await baseline.serverWrites()
-        var cpu = CPU(measured)
-        var started = ContinuousClock.now
+        let baselineWindow = try await Window(opening: baseline, measured: measured)
         try await Self.concurrently(namespaces, workers: workers) { index in
             try await baseline.writeNamespace(theirs[index], secretTemplate: template, events: routineEvents)
         }
-        let baselineWall = (ContinuousClock.now - started).seconds
-        var used = cpu.until(CPU(measured))
-        var serverWrites = try await baseline.serverWrites()
-        let baselineResult = RealBenchReport.Scenario(
-            name: "baseline", namespaces: namespaces, wallSeconds: baselineWall,
-            writes: Self.difference(serverWrites, writes),
-            cpuSeconds: nil, peakRSSBytes: nil, harnessCPUSeconds: used.own, serverCPUSeconds: used.others)
-        progress("baseline: \(String(format: "%.2f", baselineWall)) s")
+        let baselineResult = try await baselineWindow.close("baseline", namespaces: namespaces)
+        progress("baseline: \(String(format: "%.2f", baselineResult.wallSeconds)) s")
 
         progress("initial sync: pullkeeper run over \(namespaces) namespaces ...")
-        writes = serverWrites
         azure.simulator.resetCounters()
-        cpu = CPU(measured)
-        started = ContinuousClock.now
+        let syncWindow = try await Window(opening: baseline, measured: measured)
         let process = try controller()
         process.resetPeak()
-        let deadline = started + .seconds(900)
+        let deadline = syncWindow.started + .seconds(900)
         while tracker.usable(ours) < namespaces {
             guard process.isRunning, ContinuousClock.now < deadline else {
                 await process.stop()
@@ -176,71 +167,76 @@ package struct RealBench: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        let syncWall = (ContinuousClock.now - started).seconds
-        used = cpu.until(CPU(measured))
-        serverWrites = try await baseline.serverWrites()
-        var sync = RealBenchReport.Scenario(
-            name: "initial-sync", namespaces: namespaces, wallSeconds: syncWall,
-            writes: Self.difference(serverWrites, writes),
-            cpuSeconds: process.cpuSeconds, peakRSSBytes: process.peakRSSBytes, harnessCPUSeconds: used.own,
-            serverCPUSeconds: used.others)
-        let usable = tracker.timesToUsable(ours, since: started)
+        var sync = try await syncWindow.close(
+            "initial-sync", namespaces: namespaces, cpuSeconds: process.cpuSeconds, peakRSSBytes: process.peakRSSBytes)
+        let usable = tracker.timesToUsable(ours, since: syncWindow.started)
         sync.timeToUsableP50Seconds = Bench.percentile(usable, 0.5)
         sync.timeToUsableP99Seconds = Bench.percentile(usable, 0.99)
         sync.entraRequests = azure.simulator.requestCount(.entra)
         sync.exchanges = azure.simulator.requestCount(.exchange)
-        progress("initial sync: \(String(format: "%.2f", syncWall)) s")
+        progress("initial sync: \(String(format: "%.2f", sync.wallSeconds)) s")
         progress("steady state for \(Int(steady.seconds)) s ...")
         // The sync's last Events land just after the writes they announce: they count for the sync, not for the
         // steady state (the sync's wall time and CPU stay those of the moment the last namespace was usable).
         try await Task.sleep(for: .seconds(2))
         let settled = try await baseline.serverWrites()
-        sync.writesByVerb = Self.difference(settled, writes)
-        sync.writes = sync.writesByVerb.values.reduce(0, +)
-        writes = settled
-        cpu = CPU(measured)
+        sync.writesByVerb = Self.difference(settled, syncWindow.writes)
+        let steadyWindow = Window(writes: settled, baseline: baseline, measured: measured)
         let steadyCPU = process.cpuSeconds
-        started = ContinuousClock.now
         try await Task.sleep(for: steady)
-        used = cpu.until(CPU(measured))
-        serverWrites = try await baseline.serverWrites()
-        let quiet = RealBenchReport.Scenario(
-            name: "steady-state", namespaces: namespaces, wallSeconds: (ContinuousClock.now - started).seconds,
-            writes: Self.difference(serverWrites, writes), cpuSeconds: process.cpuSeconds - steadyCPU,
-            peakRSSBytes: process.peakRSSBytes, harnessCPUSeconds: used.own, serverCPUSeconds: used.others)
+        let quiet = try await steadyWindow.close(
+            "steady-state", namespaces: namespaces, cpuSeconds: process.cpuSeconds - steadyCPU,
+            peakRSSBytes: process.peakRSSBytes)
         await process.stop()
 
         progress("restart: pullkeeper run --once ...")
-        writes = try await baseline.serverWrites()
         azure.simulator.resetCounters()
-        cpu = CPU(measured)
-        started = ContinuousClock.now
+        let restartWindow = try await Window(opening: baseline, measured: measured)
         let second = try controller(once: true)
-        var (peak, secondCPU) = (0, 0.0)
-        while second.isRunning {
-            peak = max(peak, second.peakRSSBytes ?? 0)
-            secondCPU = max(secondCPU, second.cpuSeconds)
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let restartWall = (ContinuousClock.now - started).seconds
-        used = cpu.until(CPU(measured))
-        serverWrites = try await baseline.serverWrites()
-        let restart = RealBenchReport.Scenario(
-            name: "restart", namespaces: namespaces, wallSeconds: restartWall,
-            writes: Self.difference(serverWrites, writes),
-            cpuSeconds: secondCPU, peakRSSBytes: peak, harnessCPUSeconds: used.own, serverCPUSeconds: used.others)
-        guard await second.waitForExit() == 0 else {
+        // The child starts fresh: its whole life is the scenario.
+        let sampled = await second.waitSampling()
+        let restart = try await restartWindow.close(
+            "restart", namespaces: namespaces, cpuSeconds: sampled.cpuSeconds, peakRSSBytes: sampled.peakRSSBytes)
+        guard sampled.exit == 0 else {
             throw LabFailure("pullkeeper run --once failed after the restart: \(second.logTail())")
         }
         return RealBenchReport(
-            server: harnessServer, routineEvents: routineEvents, workers: workers,
+            server: server, routineEvents: routineEvents, workers: workers,
             scenarios: [baselineResult, sync, quiet, restart])
     }
 
-    private var harnessServer: String {
-        (try? KubernetesConfigurationLoader(environment: ProcessInfo.processInfo.environment).load(
-            kubeconfig: kubeconfig
-        ).0.server) ?? "?"
+    /// One scenario's measurement from its opening: kube-apiserver's write counters, the CPU of this process and
+    /// of the measured ones (kube-apiserver, etcd), and the clock.
+    struct Window {
+        let writes: [String: Int]
+        let baseline: BaselineClient
+        let measured: [String: Int32]
+        let cpu: CPU
+        let started = ContinuousClock.now
+
+        init(writes: [String: Int], baseline: BaselineClient, measured: [String: Int32]) {
+            self.writes = writes
+            self.baseline = baseline
+            self.measured = measured
+            cpu = CPU(measured)
+        }
+
+        init(opening baseline: BaselineClient, measured: [String: Int32]) async throws {
+            self.init(writes: try await baseline.serverWrites(), baseline: baseline, measured: measured)
+        }
+
+        /// The figures until now; the controller's CPU and peak RSS are the caller's (none for the baseline, which
+        /// runs in this process).
+        func close(
+            _ name: String, namespaces: Int, cpuSeconds: Double? = nil, peakRSSBytes: Int? = nil
+        ) async throws -> RealBenchReport.Scenario {
+            let wall = (ContinuousClock.now - started).seconds
+            let used = cpu.until(CPU(measured))
+            return RealBenchReport.Scenario(
+                name: name, namespaces: namespaces, wallSeconds: wall,
+                writes: RealBench.difference(try await baseline.serverWrites(), writes), cpuSeconds: cpuSeconds,
+                peakRSSBytes: peakRSSBytes, harnessCPUSeconds: used.own, serverCPUSeconds: used.others)
+        }
     }
 
     /// The warm-up namespace's Secret as JSON with `__NAMESPACE__` for its namespace: name, type, labels,

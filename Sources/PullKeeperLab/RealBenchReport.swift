@@ -9,7 +9,7 @@ package struct RealBenchReport: Encodable, Sendable {
         /// Successful writes of Secrets, ServiceAccounts and Events by everyone, by "verb resource", from the API
         /// server's `apiserver_request_total` (the controller manager makes none of these once the namespaces exist).
         package var writesByVerb: [String: Int]
-        package var writes: Int
+        package var writes: Int { writesByVerb.values.reduce(0, +) }
         /// The controller process's CPU and peak RSS (nil for the baseline, which runs in the bench's process).
         package var cpuSeconds: Double?
         package var peakRSSBytes: Int?
@@ -22,6 +22,28 @@ package struct RealBenchReport: Encodable, Sendable {
         package var entraRequests: Int?
         package var exchanges: Int?
 
+        enum CodingKeys: String, CodingKey {
+            case name, namespaces, wallSeconds, writesByVerb, writes, cpuSeconds, peakRSSBytes, harnessCPUSeconds
+            case serverCPUSeconds, timeToUsableP50Seconds, timeToUsableP99Seconds, entraRequests, exchanges
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(namespaces, forKey: .namespaces)
+            try container.encode(wallSeconds, forKey: .wallSeconds)
+            try container.encode(writesByVerb, forKey: .writesByVerb)
+            try container.encode(writes, forKey: .writes)
+            try container.encodeIfPresent(cpuSeconds, forKey: .cpuSeconds)
+            try container.encodeIfPresent(peakRSSBytes, forKey: .peakRSSBytes)
+            try container.encode(harnessCPUSeconds, forKey: .harnessCPUSeconds)
+            try container.encode(serverCPUSeconds, forKey: .serverCPUSeconds)
+            try container.encodeIfPresent(timeToUsableP50Seconds, forKey: .timeToUsableP50Seconds)
+            try container.encodeIfPresent(timeToUsableP99Seconds, forKey: .timeToUsableP99Seconds)
+            try container.encodeIfPresent(entraRequests, forKey: .entraRequests)
+            try container.encodeIfPresent(exchanges, forKey: .exchanges)
+        }
+
         init(
             name: String, namespaces: Int, wallSeconds: Double, writes: [String: Int], cpuSeconds: Double?,
             peakRSSBytes: Int?,
@@ -31,7 +53,6 @@ package struct RealBenchReport: Encodable, Sendable {
             self.namespaces = namespaces
             self.wallSeconds = wallSeconds
             self.writesByVerb = writes
-            self.writes = writes.values.reduce(0, +)
             self.cpuSeconds = cpuSeconds
             self.peakRSSBytes = peakRSSBytes
             self.harnessCPUSeconds = harnessCPUSeconds

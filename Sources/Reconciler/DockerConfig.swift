@@ -1,4 +1,5 @@
 import Foundation
+import PullKeeperCore
 
 /// The `.dockerconfigjson` payload: `{"auths":{"<server>":{"username","password","auth"}}}`.
 public struct DockerConfig: Sendable, Hashable {
@@ -62,10 +63,8 @@ public struct DockerConfig: Sendable, Hashable {
             case UInt8(ascii: "\r"): bytes.append(contentsOf: #"\r"#.utf8)
             case UInt8(ascii: "\t"): bytes.append(contentsOf: #"\t"#.utf8)
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: #"\u00"#.utf8)
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0xF)])
+                bytes.append(contentsOf: [byte].hexEncoded.utf8)
             default: bytes.append(byte)
             }
         }
